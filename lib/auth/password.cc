@@ -1,0 +1,36 @@
+#include "auth/password.h"
+
+#include "base/bytes.h"
+
+namespace warren::auth {
+
+std::string HashPasswordWithSalt(std::string_view password, std::string_view salt) {
+  std::string salted(salt);
+  salted.append(password);
+  Sha256Digest d = Sha256(salted);
+  std::string raw(salt);
+  raw.append(reinterpret_cast<const char*>(d.data()), d.size());
+  return Base64Encode(raw);
+}
+
+std::string HashPassword(std::string_view password) {
+  return HashPasswordWithSalt(password, RandomBytes(4));
+}
+
+bool SupportedAlgorithm(std::string_view algorithm) {
+  return algorithm == kSha256Algorithm || algorithm.empty();
+}
+
+bool CheckPassword(std::string_view algorithm, std::string_view hash, std::string_view password) {
+  if (hash.empty() || !SupportedAlgorithm(algorithm)) return false;
+  auto raw = Base64Decode(hash);
+  if (!raw || raw->size() != 4 + 32) return false;
+  std::string expected = HashPasswordWithSalt(password, std::string_view(*raw).substr(0, 4));
+  // Constant-time comparison: the hash is a secret-derived value.
+  unsigned diff = expected.size() ^ hash.size();
+  for (size_t i = 0; i < expected.size() && i < hash.size(); ++i)
+    diff |= unsigned(expected[i] ^ hash[i]);
+  return diff == 0;
+}
+
+}  // namespace warren::auth

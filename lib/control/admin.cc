@@ -1,0 +1,92 @@
+#include "control/admin.h"
+
+#include "control/protocol.h"
+#include "http/message.h"
+
+namespace warren::control {
+namespace {
+
+std::vector<std::string_view> Split(std::string_view path) {
+  std::vector<std::string_view> parts;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    size_t slash = path.find('/');
+    parts.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash);
+  }
+  return parts;
+}
+
+// Matches a raw (percent-encoded) path against a pattern; fills captures decoded, so
+// "%2F" inside a segment is a vhost named "/" rather than a separator.
+bool Match(std::string_view pattern, std::string_view raw_path,
+           std::map<std::string, std::string>* captures) {
+  auto pp = Split(pattern);
+  auto rp = Split(raw_path);
+  if (pp.size() != rp.size()) return false;
+  std::map<std::string, std::string> caps;
+  for (size_t i = 0; i < pp.size(); ++i) {
+    if (pp[i].size() > 2 && pp[i].front() == '{' && pp[i].back() == '}') {
+      caps[std::string(pp[i].substr(1, pp[i].size() - 2))] = http::PercentDecode(rp[i]);
+    } else if (pp[i] != rp[i]) {
+      return false;
+    }
+  }
+  *captures = std::move(caps);
+  return true;
+}
+
+Dispatched Error(const Status& s) { return {HttpStatusFor(s.kind()), ErrorBody(s)}; }
+
+}  // namespace
+
+const char* AppStateName(AppState s) {
+  switch (s) {
+    case AppState::kBooting: return "booting";
+    case AppState::kRunning: return "running";
+    case AppState::kStopping: return "stopping";
+    case AppState::kStopped: return "stopped";
+  }
+  return "stopped";
+}
+
+Dispatched Dispatch(NodeApi& node, std::string_view method, std::string_view raw_path,
+                    const std::map<std::string, std::string>& query, const json& body) {
+  bool path_matched = false;
+  for (const Operation& op : Operations()) {
+    std::map<std::string, std::string> caps;
+    if (!Match(op.path, raw_path, &caps)) continue;
+    path_matched = true;
+    if (op.method != method) continue;
+    AppState state = node.app_state();
+    if (op.app == AppNeed::kRunning && state != AppState::kRunning) {
+      return Error(Status::Precondition(
+          "this command requires the 'rabbit' app to be running on the target node. Start it "
+          "with 'rabbitmqctl start_app'.",
+          "app_state"));
+    }
+    if (op.app == AppNeed::kStopped && state != AppState::kStopped) {
+      return Error(Status::Precondition(
+          "this command requires the 'rabbit' app to be stopped on the target node. Stop it "
+          "with 'rabbitmqctl stop_app'.",
+          "app_state"));
+    }
+    OpRequest req;
+    req.params = query;
+    for (auto& [k, v] : caps) req.params[k] = v;
+    req.body = body;
+    OpContext ctx{node};
+    Result<json> r = op.handler(ctx, req);
+    if (!r.ok()) return Error(r.status());
+    return {200, std::move(r).value()};
+  }
+  if (path_matched)
+    return {405, ErrorBody(Status::BadInput("method not allowed"))};
+  return Error(Status::NotFound("no operation at " + std::string(raw_path)));
+}
+
+}  // namespace warren::control

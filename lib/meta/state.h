@@ -1,0 +1,117 @@
+// The metadata state machine (DESIGN decision 4): users, vhosts, permissions, topic
+// permissions, policies, operator policies, runtime and global parameters. It changes
+// only through Apply(command), which is deterministic: the same commands in the same
+// order give the same state on every node. A command that fails leaves the state as
+// it was. Its snapshot is RabbitMQ's definitions JSON. Not thread-safe: owned by the
+// node's control shard.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+
+namespace warren::meta {
+
+using json = nlohmann::json;
+
+struct User {
+  std::string name;
+  std::string password_hash;  // base64; empty = password login disabled
+  std::string hashing_algorithm = "rabbit_password_hashing_sha256";
+  std::vector<std::string> tags;
+  json limits = json::object();  // {"max-connections": n, "max-channels": n}
+};
+
+struct Vhost {
+  std::string name;
+  std::string description;
+  std::vector<std::string> tags;
+  std::string default_queue_type;  // empty = not set
+  json limits = json::object();    // {"max-connections": n, "max-queues": n}
+  bool tracing = false;
+};
+
+struct Permission {
+  std::string configure, write, read;
+};
+
+struct TopicPermission {
+  std::string write, read;
+};
+
+struct Policy {
+  std::string vhost, name, pattern;
+  std::string apply_to = "all";  // all | queues | exchanges | classic_queues | quorum_queues | streams
+  int priority = 0;
+  json definition = json::object();
+};
+
+struct Parameter {
+  std::string vhost, component, name;
+  json value;
+};
+
+// Keys are (user, vhost), (user, vhost, exchange), (vhost, name), (vhost, component, name).
+using UserVhost = std::pair<std::string, std::string>;
+
+class State {
+ public:
+  // A blank node: vhost "/" and user guest/guest (administrator) with full permissions
+  // on it, as RabbitMQ's first boot creates. `guest_hash` is guest's password hash.
+  static State Initial(const std::string& guest_hash);
+
+  // Applies one command (see docs/metadata.md for the list). NotFound / AlreadyExists /
+  // BadInput with rabbitmqctl's wording; the state is unchanged on error.
+  Status Apply(const json& command);
+
+  // RabbitMQ's definitions document for everything held here.
+  json ToDefinitions() const;
+  // The commands that turn a blank state into `definitions` (users, vhosts, ...).
+  // BadInput naming the first malformed entry.
+  static Result<std::vector<json>> CommandsFromDefinitions(const json& definitions);
+
+  const std::map<std::string, User>& users() const { return users_; }
+  const std::map<std::string, Vhost>& vhosts() const { return vhosts_; }
+  const std::map<UserVhost, Permission>& permissions() const { return permissions_; }
+  const std::map<std::tuple<std::string, std::string, std::string>, TopicPermission>&
+  topic_permissions() const {
+    return topic_permissions_;
+  }
+  const std::map<std::pair<std::string, std::string>, Policy>& policies() const {
+    return policies_;
+  }
+  const std::map<std::pair<std::string, std::string>, Policy>& operator_policies() const {
+    return operator_policies_;
+  }
+  const std::map<std::tuple<std::string, std::string, std::string>, Parameter>& parameters()
+      const {
+    return parameters_;
+  }
+  const std::map<std::string, json>& global_parameters() const { return global_parameters_; }
+
+  const User* FindUser(const std::string& name) const;
+  const Vhost* FindVhost(const std::string& name) const;
+
+ private:
+  Status ApplyOne(const std::string& op, const json& c);
+
+  std::map<std::string, User> users_;
+  std::map<std::string, Vhost> vhosts_;
+  std::map<UserVhost, Permission> permissions_;
+  std::map<std::tuple<std::string, std::string, std::string>, TopicPermission> topic_permissions_;
+  std::map<std::pair<std::string, std::string>, Policy> policies_;
+  std::map<std::pair<std::string, std::string>, Policy> operator_policies_;
+  std::map<std::tuple<std::string, std::string, std::string>, Parameter> parameters_;
+  std::map<std::string, json> global_parameters_;
+};
+
+// rabbitmqctl's wording for the common failures, shared by the ops and the state.
+std::string NoSuchUser(const std::string& user);    // User "x" does not exist
+std::string NoSuchVhost(const std::string& vhost);  // Virtual host 'x' does not exist
+
+}  // namespace warren::meta

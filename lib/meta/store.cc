@@ -1,0 +1,128 @@
+#include "meta/store.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "store/record_log.h"
+
+namespace warren::meta {
+namespace {
+std::string SnapshotPath(const std::string& dir) { return dir + "/snapshot.json"; }
+std::string LogPath(const std::string& dir) { return dir + "/commands.log"; }
+}  // namespace
+
+Store::Store(StoreOptions options) : options_(std::move(options)) {}
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.dir, ec);
+  if (ec) return Status::Unavailable("cannot create " + options.dir + ": " + ec.message());
+  auto store = std::unique_ptr<Store>(new Store(std::move(options)));
+  WARREN_TRY(store->Load());
+  return store;
+}
+
+Status Store::Load() {
+  state_ = State();
+  seq_ = 0;
+  since_snapshot_ = 0;
+  log_.reset();
+  const std::string snap_path = SnapshotPath(options_.dir);
+  Result<std::string> snap = store::ReadWholeFile(snap_path);
+  if (snap.ok()) {
+    json doc = json::parse(*snap, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("definitions"))
+      return Status::BadInput("the metadata snapshot " + snap_path +
+                              " is not valid JSON; restore it from a backup or reset the node");
+    auto commands = State::CommandsFromDefinitions(doc["definitions"]);
+    if (!commands.ok()) return commands.status();
+    for (const auto& c : *commands) {
+      Status s = state_.Apply(c);
+      if (!s.ok()) return Status::BadInput("the metadata snapshot " + snap_path + ": " + s.message());
+    }
+    seq_ = doc.value("seq", uint64_t(0));
+  } else if (snap.status().kind() == ErrorKind::kNotFound) {
+    state_ = State::Initial(options_.initial_guest_hash ? options_.initial_guest_hash() : "");
+  } else {
+    return snap.status();
+  }
+
+  const uint64_t snapshot_seq = seq_;
+  uint64_t skipped_bad = 0;
+  store::Recovery rec;
+  auto replay = [&](std::string_view payload) -> Status {
+    json record = json::parse(payload, nullptr, false);
+    if (record.is_discarded() || !record.contains("seq") || !record.contains("command")) {
+      ++skipped_bad;
+      return Status::OK();
+    }
+    uint64_t seq = record["seq"].get<uint64_t>();
+    if (seq <= snapshot_seq) return Status::OK();  // already in the snapshot
+    Status s = state_.Apply(record["command"]);
+    if (!s.ok()) ++skipped_bad;
+    seq_ = seq;
+    ++since_snapshot_;
+    return Status::OK();
+  };
+  WARREN_ASSIGN_OR_RETURN(log_, store::RecordLog::Open(LogPath(options_.dir), replay, &rec));
+  if (rec.discarded_bytes > 0 && options_.warn) {
+    options_.warn("metadata log " + LogPath(options_.dir) + ": recovered " +
+                  std::to_string(rec.records) + " records up to byte " +
+                  std::to_string(rec.valid_bytes) + "; discarded " +
+                  std::to_string(rec.discarded_bytes) + " bytes after it (" + rec.reason + ")");
+  }
+  if (skipped_bad > 0 && options_.warn) {
+    options_.warn("metadata log: skipped " + std::to_string(skipped_bad) +
+                  " records that could not be applied");
+  }
+  if (!snap.ok()) {
+    // First boot: make the initial state durable before anyone relies on it.
+    WARREN_TRY(Snapshot());
+  }
+  return Status::OK();
+}
+
+Status Store::Submit(const json& command) {
+  // Apply validates before it mutates, so a refused command changes nothing.
+  WARREN_TRY(state_.Apply(command));
+  json record = {{"seq", seq_ + 1}, {"command", command}};
+  Status s = log_->Append(record.dump());
+  if (!s.ok()) {
+    // Not durable, so not done: roll the state back to what the disk holds.
+    Status reload = Load();
+    if (!reload.ok() && options_.warn) options_.warn("metadata reload failed: " + reload.message());
+    return s;
+  }
+  ++seq_;
+  if (++since_snapshot_ >= options_.snapshot_every) {
+    Status snap = Snapshot();
+    if (!snap.ok() && options_.warn) options_.warn("metadata snapshot failed: " + snap.message());
+  }
+  return Status::OK();
+}
+
+Status Store::SubmitBatch(std::vector<json> commands) {
+  return Submit(json{{"op", "batch"}, {"commands", std::move(commands)}});
+}
+
+Status Store::Snapshot() {
+  json doc = {{"seq", seq_}, {"definitions", state_.ToDefinitions()}};
+  WARREN_TRY(store::WriteFileAtomically(SnapshotPath(options_.dir), doc.dump()));
+  WARREN_TRY(log_->Reset());
+  since_snapshot_ = 0;
+  return Status::OK();
+}
+
+Status Store::Reset() {
+  log_.reset();
+  std::error_code ec;
+  std::filesystem::remove(SnapshotPath(options_.dir), ec);
+  std::filesystem::remove(LogPath(options_.dir), ec);
+  return Load();
+}
+
+}  // namespace warren::meta

@@ -1,0 +1,61 @@
+// The durable metadata store of one node: the State plus a RecordLog of the commands
+// applied to it, and a snapshot (definitions JSON) that the log is folded into now and
+// then. Submit returns OK only once the command is on disk. Opening recovers the
+// snapshot, then every whole log record after it; a torn tail is cut and reported.
+// Not thread-safe: owned by the node's control shard.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+#include "meta/state.h"
+
+namespace warren::store {
+class RecordLog;
+}
+
+namespace warren::meta {
+
+struct StoreOptions {
+  std::string dir;                      // holds snapshot.json and commands.log
+  uint64_t snapshot_every = 10000;      // log records between snapshots
+  std::function<std::string()> initial_guest_hash;  // guest's hash on a blank node
+  std::function<void(const std::string&)> warn;     // recovery notices for the log
+};
+
+class Store {
+ public:
+  ~Store();
+  // Unavailable when the directory cannot be used; BadInput when the snapshot is
+  // unreadable (the node must not start on metadata it cannot trust).
+  static Result<std::unique_ptr<Store>> Open(StoreOptions options);
+
+  const State& state() const { return state_; }
+  // Applies `command` and makes it durable. The command's own error (NotFound, ...)
+  // leaves everything unchanged; an I/O error rolls the state back and is Unavailable.
+  Status Submit(const json& command);
+  // Several commands as one all-or-nothing record.
+  Status SubmitBatch(std::vector<json> commands);
+  // Back to a blank node (vhost / and guest), durably.
+  Status Reset();
+  // Folds the log into a new snapshot.
+  Status Snapshot();
+  uint64_t last_seq() const { return seq_; }
+
+ private:
+  explicit Store(StoreOptions options);
+  Status Load();
+
+  StoreOptions options_;
+  State state_;
+  uint64_t seq_ = 0;           // sequence number of the last applied command
+  uint64_t since_snapshot_ = 0;
+  std::unique_ptr<store::RecordLog> log_;
+};
+
+}  // namespace warren::meta

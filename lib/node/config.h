@@ -1,0 +1,46 @@
+// The node's configuration: RabbitMQ setting names (`listeners.tcp.default`,
+// `vm_memory_high_watermark.relative`, ...) with their values, read from a YAML file
+// (nested maps flatten to dotted names) or from RabbitMQ's own `rabbitmq.conf`
+// (`key = value` lines), so an existing rabbitmq.conf works unchanged.
+// Value type; thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+
+namespace warren::node {
+
+struct Listener {
+  std::string ip;  // empty = every interface, IPv4 and IPv6
+  int port = 0;
+};
+
+struct Config {
+  std::vector<Listener> amqp_listeners;           // listeners.tcp.*
+  std::vector<std::string> loopback_users = {"guest"};  // loopback_users.<name> = true
+  std::string default_user = "guest";
+  std::string default_pass = "guest";
+  double memory_high_watermark = 0.4;              // vm_memory_high_watermark.relative
+  uint64_t memory_high_watermark_absolute = 0;     // vm_memory_high_watermark.absolute; 0 = relative
+  uint64_t disk_free_limit = 50'000'000;           // disk_free_limit.absolute, bytes
+  std::string log_level = "info";                  // log.file.level
+  int shards = 0;                                  // warren.shards; 0 = one per core
+  nlohmann::json flat = nlohmann::json::object();  // every setting as read, for `environment`
+};
+
+// Reads `path` (YAML when it ends in .yaml/.yml, rabbitmq.conf syntax otherwise; a path
+// without an extension that does not exist is tried with ".conf", as RabbitMQ does).
+// An empty path gives the defaults. BadInput naming the file, line and key on any
+// syntax error, unknown setting or invalid value.
+Result<Config> LoadConfig(const std::string& path, int default_port, const std::string& default_ip);
+
+// "50MB", "1GB", "1000000" (bytes), as RabbitMQ accepts for disk_free_limit.absolute.
+Result<uint64_t> ParseByteSize(const std::string& text);
+
+}  // namespace warren::node

@@ -1,0 +1,325 @@
+#include "node/node.h"
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <asio.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "auth/password.h"
+#include "base/bytes.h"
+#include "base/log.h"
+#include "control/node_api.h"
+#include "control/server.h"
+#include "meta/store.h"
+#include "node/config.h"
+#include "node/listeners.h"
+#include "base/version.h"
+#include "store/record_log.h"
+
+namespace warren::node {
+namespace {
+
+namespace fs = std::filesystem;
+using control::AppState;
+using json = nlohmann::json;
+
+uint64_t ReadProcStatusKb(const char* field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  const std::string prefix = std::string(field) + ":";
+  while (std::getline(in, line)) {
+    if (line.rfind(prefix, 0) == 0) return std::stoull(line.substr(prefix.size()));
+  }
+  return 0;
+}
+
+uint64_t TotalMemoryBytes() {
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? uint64_t(pages) * uint64_t(page) : 0;
+}
+
+uint64_t DiskFreeBytes(const std::string& dir) {
+  struct statvfs s;
+  if (statvfs(dir.c_str(), &s) != 0) return 0;
+  return uint64_t(s.f_bavail) * uint64_t(s.f_frsize);
+}
+
+// The shared secret for clustering: created once, 20 upper-case letters, mode 0400,
+// like Erlang's cookie.
+Status EnsureCookie(const std::string& path) {
+  std::error_code ec;
+  if (fs::exists(path, ec)) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 0077) != 0)
+      log::Warning("cookie file " + path + " is readable by other users; it should be mode 0400");
+    return Status::OK();
+  }
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  std::string raw = RandomBytes(20), cookie;
+  for (unsigned char c : raw) cookie += char('A' + c % 26);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
+  if (fd < 0) return Status::Unavailable("cannot create the cookie file " + path);
+  bool ok = ::write(fd, cookie.data(), cookie.size()) == ssize_t(cookie.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return Status::Unavailable("cannot write the cookie file " + path);
+  log::Info("created the cookie file " + path);
+  return Status::OK();
+}
+
+class NodeImpl : public control::NodeApi {
+ public:
+  explicit NodeImpl(NodeOptions options)
+      : options_(std::move(options)), env_(options_.env), signals_(io_, SIGTERM, SIGINT),
+        monitor_(io_), started_(std::chrono::steady_clock::now()) {}
+
+  Status Boot() {
+    std::error_code ec;
+    for (const auto& dir : {env_.data_dir, env_.log_dir}) {
+      fs::create_directories(dir, ec);
+      if (ec) return Status::Unavailable("cannot create " + dir + ": " + ec.message());
+    }
+    log::SetTag(env_.node.full());
+    if (!log::Open(env_.log_file, options_.log_to_stderr))
+      return Status::Unavailable("cannot open the log file " + env_.log_file);
+    log::Info("Starting warren " + std::string(kVersion) + " on node " + env_.node.full());
+
+    auto cfg = LoadConfig(env_.config_file, env_.node_port, env_.node_ip);
+    if (!cfg.ok()) return cfg.status();
+    config_ = std::move(cfg).value();
+    (void)log::SetLevel(config_.log_level);
+
+    auto server = control::ControlServer::Start(io_, env_.control_socket, *this);
+    if (!server.ok()) return server.status();
+    control_ = std::move(server).value();
+
+    WARREN_TRY(store::WriteFileAtomically(env_.pid_file, std::to_string(::getpid()) + "\n"));
+    WARREN_TRY(EnsureCookie(env_.cookie_file));
+
+    meta::StoreOptions so;
+    so.dir = env_.data_dir + "/meta";
+    const std::string user = config_.default_user, pass = config_.default_pass;
+    so.initial_guest_hash = [pass] { return auth::HashPassword(pass); };
+    so.warn = [](const std::string& m) { log::Warning(m); };
+    auto st = meta::Store::Open(std::move(so));
+    if (!st.ok()) return st.status();
+    store_ = std::move(st).value();
+    log::Info("metadata: " + std::to_string(store_->state().users().size()) + " users, " +
+              std::to_string(store_->state().vhosts().size()) + " vhosts (log sequence " +
+              std::to_string(store_->last_seq()) + ")");
+
+    WARREN_TRY(StartApp());
+
+    signals_.async_wait([this](std::error_code ec, int sig) {
+      if (ec) return;
+      log::Info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+                ", shutting down");
+      Shutdown();
+    });
+    ScheduleMonitor();
+    log::Info("Server startup complete; data in " + env_.data_dir + ", control socket " +
+              env_.control_socket);
+    return Status::OK();
+  }
+
+  void Serve() { io_.run(); }
+
+  // Best effort on a failed boot: leave no socket or pid file pointing at nothing.
+  void CleanUpAfterFailedBoot() {
+    if (control_) {
+      control_->Stop();
+      std::error_code ec;
+      fs::remove(env_.pid_file, ec);
+    }
+  }
+
+  // NodeApi.
+  const NodeEnv& env() const override { return env_; }
+  meta::Store& store() override { return *store_; }
+  AppState app_state() const override { return app_; }
+
+  Status StopApp() override {
+    if (app_ == AppState::kStopped) return Status::OK();
+    log::Info("Stopping the app: closing client listeners");
+    app_ = AppState::kStopping;
+    if (listeners_) listeners_->Close();
+    listeners_.reset();
+    app_ = AppState::kStopped;
+    log::Info("App stopped");
+    return Status::OK();
+  }
+
+  Status StartApp() override {
+    if (app_ == AppState::kRunning) return Status::OK();
+    app_ = AppState::kBooting;
+    auto l = TcpListeners::Open(io_, config_.amqp_listeners, [](int fd) { AnswerHeader(fd); });
+    if (!l.ok()) {
+      app_ = AppState::kStopped;
+      log::Error(l.status().message());
+      return l.status();
+    }
+    listeners_ = std::move(l).value();
+    for (const auto& b : listeners_->bound())
+      log::Info("started TCP listener on [" + b.interface + "]:" + std::to_string(b.port));
+    app_ = AppState::kRunning;
+    return Status::OK();
+  }
+
+  Status Reset(bool force) override {
+    log::Info(force ? "Forcefully resetting the node" : "Resetting the node");
+    return store_->Reset();
+  }
+
+  void ShutdownAfterReply() override {
+    // Give the reply a moment to leave; the CLI then waits for the pid to exit.
+    auto t = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(20));
+    t->async_wait([this, t](std::error_code) { Shutdown(); });
+  }
+
+  std::vector<control::ListenerInfo> listeners() const override {
+    std::vector<control::ListenerInfo> out;
+    if (!listeners_) return out;
+    for (const auto& b : listeners_->bound())
+      out.push_back({"amqp", b.interface, b.port, "AMQP 0-9-1 and AMQP 1.0"});
+    return out;
+  }
+
+  std::vector<control::AlarmInfo> alarms() const override {
+    std::vector<control::AlarmInfo> out;
+    if (memory_alarm_) out.push_back({"memory", env_.node.full()});
+    if (disk_alarm_) out.push_back({"disk", env_.node.full()});
+    return out;
+  }
+
+  json facts() const override {
+    utsname u{};
+    ::uname(&u);
+    rlimit fds{};
+    ::getrlimit(RLIMIT_NOFILE, &fds);
+    size_t open_fds = 0;
+    std::error_code ec;
+    for (auto it = fs::directory_iterator("/proc/self/fd", ec); !ec && it != fs::directory_iterator();
+         it.increment(ec))
+      ++open_fds;
+    auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::steady_clock::now() - started_);
+    return json{
+        {"node", env_.node.full()},
+        {"pid", ::getpid()},
+        {"os", std::string(u.sysname)},
+        {"os_release", std::string(u.release)},
+        {"uptime_seconds", uptime.count()},
+        {"version", kVersion},
+        {"rabbitmq_version", kRabbitmqCompatVersion},
+        {"data_dir", env_.data_dir},
+        {"log_file", env_.log_file},
+        {"config_files", env_.config_file.empty() ? json::array() : json::array({env_.config_file})},
+        {"enabled_plugins_file", env_.enabled_plugins_file},
+        {"plugins_dir", env_.plugins_dir},
+        {"control_socket", env_.control_socket},
+        {"pid_file", env_.pid_file},
+        {"cookie_file", env_.cookie_file},
+        {"memory",
+         {{"rss", ReadProcStatusKb("VmRSS") * 1024},
+          {"peak_rss", ReadProcStatusKb("VmHWM") * 1024},
+          {"total", TotalMemoryBytes()},
+          {"watermark_relative", config_.memory_high_watermark},
+          {"limit", MemoryLimit()}}},
+        {"disk", {{"free", DiskFreeBytes(env_.data_dir)}, {"limit", config_.disk_free_limit}}},
+        {"file_descriptors", {{"used", open_fds}, {"limit", fds.rlim_cur}}},
+        {"threads", 1},
+    };
+  }
+
+  json config() const override { return config_.flat; }
+
+ private:
+  // Until the AMQP engine serves these sockets, a client learns the protocol version the
+  // node speaks and is disconnected, as RabbitMQ answers a header it cannot serve.
+  static void AnswerHeader(int fd) {
+    static const char kHeader[8] = {'A', 'M', 'Q', 'P', 0, 0, 9, 1};
+    (void)!::write(fd, kHeader, sizeof(kHeader));
+    ::close(fd);
+  }
+
+  uint64_t MemoryLimit() const {
+    if (config_.memory_high_watermark_absolute > 0) return config_.memory_high_watermark_absolute;
+    return uint64_t(double(TotalMemoryBytes()) * config_.memory_high_watermark);
+  }
+
+  void ScheduleMonitor() {
+    monitor_.expires_after(std::chrono::seconds(1));
+    monitor_.async_wait([this](std::error_code ec) {
+      if (ec) return;
+      CheckResources();
+      ScheduleMonitor();
+    });
+  }
+
+  void CheckResources() {
+    bool mem = ReadProcStatusKb("VmRSS") * 1024 > MemoryLimit();
+    bool disk = DiskFreeBytes(env_.data_dir) < config_.disk_free_limit;
+    if (mem != memory_alarm_)
+      log::Warning(std::string("memory resource limit alarm ") + (mem ? "set" : "cleared"));
+    if (disk != disk_alarm_)
+      log::Warning(std::string("disk resource limit alarm ") + (disk ? "set" : "cleared"));
+    memory_alarm_ = mem;
+    disk_alarm_ = disk;
+  }
+
+  void Shutdown() {
+    if (shutting_down_) return;
+    shutting_down_ = true;
+    (void)StopApp();
+    if (store_) {
+      Status s = store_->Snapshot();
+      if (!s.ok()) log::Warning("final metadata snapshot failed: " + s.message());
+    }
+    monitor_.cancel();
+    signals_.cancel();
+    if (control_) control_->Stop();
+    std::error_code ec;
+    fs::remove(env_.pid_file, ec);
+    log::Info("warren node " + env_.node.full() + " stopped");
+    io_.stop();
+  }
+
+  NodeOptions options_;
+  NodeEnv env_;
+  asio::io_context io_{1};
+  asio::signal_set signals_;
+  asio::steady_timer monitor_;
+  std::chrono::steady_clock::time_point started_;
+  Config config_;
+  std::unique_ptr<control::ControlServer> control_;
+  std::unique_ptr<meta::Store> store_;
+  std::unique_ptr<TcpListeners> listeners_;
+  AppState app_ = AppState::kStopped;
+  bool memory_alarm_ = false;
+  bool disk_alarm_ = false;
+  bool shutting_down_ = false;
+};
+
+}  // namespace
+
+Status Node::Run(NodeOptions options) {
+  auto on_boot = options.on_boot;
+  NodeImpl node(std::move(options));
+  Status s = node.Boot();
+  if (on_boot) on_boot(s);
+  if (!s.ok()) {
+    log::Error("BOOT FAILED: " + s.message());
+    node.CleanUpAfterFailedBoot();
+    return s;
+  }
+  node.Serve();
+  return Status::OK();
+}
+
+}  // namespace warren::node

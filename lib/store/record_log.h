@@ -1,0 +1,58 @@
+// An append-only log of records on disk: each record is [u32 length][u32 CRC-32][payload],
+// little-endian. Append returns only after the record is on disk (fdatasync). Opening a
+// log replays every whole record and cuts off a torn or corrupt tail, reporting what it
+// cut, so a crash mid-write loses only the record that was never acknowledged.
+// Not thread-safe: one owner.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace warren::store {
+
+struct Recovery {
+  uint64_t records = 0;          // whole records replayed
+  uint64_t valid_bytes = 0;      // where the log now ends
+  uint64_t discarded_bytes = 0;  // cut off after the last whole record
+  std::string reason;            // why bytes were cut ("torn record", "checksum mismatch")
+};
+
+class RecordLog {
+ public:
+  ~RecordLog();
+  RecordLog(const RecordLog&) = delete;
+  RecordLog& operator=(const RecordLog&) = delete;
+
+  // Opens or creates `path`, calls `replay` for each whole record in order and
+  // truncates whatever follows the last one. A replay error stops and is returned.
+  static Result<std::unique_ptr<RecordLog>> Open(
+      const std::string& path, const std::function<Status(std::string_view)>& replay,
+      Recovery* recovery);
+
+  // Writes one record and syncs it. Unavailable on an I/O error (disk full, ...).
+  Status Append(std::string_view payload);
+  // Appends several records with one sync (a group commit).
+  Status AppendBatch(const std::vector<std::string>& payloads);
+  // Empties the log (after its content went into a snapshot).
+  Status Reset();
+  uint64_t size() const { return size_; }
+
+ private:
+  RecordLog(int fd, std::string path, uint64_t size) : fd_(fd), path_(std::move(path)), size_(size) {}
+  int fd_;
+  std::string path_;
+  uint64_t size_;
+};
+
+// Writes `data` to `path` so that a crash leaves either the old or the new file:
+// temp file, fsync, rename, fsync of the directory.
+Status WriteFileAtomically(const std::string& path, std::string_view data);
+// The whole content of `path`; NotFound when it does not exist.
+Result<std::string> ReadWholeFile(const std::string& path);
+
+}  // namespace warren::store
