@@ -5,10 +5,21 @@
 
 #include <cerrno>
 #include <chrono>
+#include <fstream>
+#include <string>
 
 namespace warren::cli {
 
-bool ProcessAlive(pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
+// A process that has exited but is not yet reaped (a zombie) has stopped too: a
+// detached node's parent is init, which may reap it only much later.
+bool ProcessAlive(pid_t pid) {
+  if (pid <= 0 || (::kill(pid, 0) != 0 && errno != EPERM)) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  auto close = line.rfind(')');
+  return close == std::string::npos || close + 2 >= line.size() || line[close + 2] != 'Z';
+}
 
 void SleepMs(int ms) {
   timespec ts{ms / 1000, long(ms % 1000) * 1000000L};
