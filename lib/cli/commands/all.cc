@@ -24,6 +24,13 @@ const std::vector<CommandSpec>& Commands() {
         // Users.
         AddUser(),
         ListUsers(),
+        // Permissions.
+        // Vhosts.
+        // Policies.
+        // Parameters.
+        // Diagnostics.
+        // Definitions.
+        // Provisioning.
     };
     std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     return v;

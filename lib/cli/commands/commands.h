@@ -21,4 +21,18 @@ CommandSpec AwaitStartup();
 CommandSpec AddUser();
 CommandSpec ListUsers();
 
+// Permissions.
+
+// Vhosts.
+
+// Policies.
+
+// Parameters.
+
+// Diagnostics.
+
+// Definitions.
+
+// Provisioning.
+
 }  // namespace warren::cli::commands

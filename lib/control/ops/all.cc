@@ -20,6 +20,20 @@ const std::vector<Operation>& Operations() {
       // Users.
       {"list_users", "GET", "/api/users", kAdministrator, kAny, ops::ListUsers},
       {"add_user", "POST", "/api/users/{name}", kAdministrator, kAny, ops::AddUser},
+
+      // Permissions.
+
+      // Vhosts.
+
+      // Policies.
+
+      // Parameters.
+
+      // Diagnostics.
+
+      // Definitions.
+
+      // Provisioning.
   };
   return kOps;
 }

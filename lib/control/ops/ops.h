@@ -20,6 +20,20 @@ WARREN_OP(ResetNode);
 WARREN_OP(ListUsers);
 WARREN_OP(AddUser);
 
+// Permissions.
+
+// Vhosts.
+
+// Policies.
+
+// Parameters.
+
+// Diagnostics.
+
+// Definitions.
+
+// Provisioning.
+
 #undef WARREN_OP
 
 }  // namespace warren::control::ops
