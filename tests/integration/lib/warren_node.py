@@ -36,7 +36,7 @@ def free_port():
 
 
 def binary(name):
-    path = os.path.join(BIN_DIR, name)
+    path = os.path.abspath(os.path.join(BIN_DIR, name))
     if not os.path.exists(path):
         raise RuntimeError(f"{path} not found; set WARREN_BIN_DIR to the build's bin directory")
     return path
