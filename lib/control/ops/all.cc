@@ -11,15 +11,15 @@ const std::vector<Operation>& Operations() {
   static const std::vector<Operation> kOps = {
       // Node lifecycle.
       {"node_state", "GET", "/api/node/state", kMonitoring, kAny, ops::NodeState},
-      {"status", "GET", "/api/node/status", kMonitoring, kAny, ops::NodeStatus},
+      {"status", "GET", "/api/node/status", kMonitoring, kRunning, ops::NodeStatus},
       {"stop", "POST", "/api/node/stop", kAdministrator, kAny, ops::NodeStop},
       {"stop_app", "POST", "/api/node/stop_app", kAdministrator, kAny, ops::StopApp},
       {"start_app", "POST", "/api/node/start_app", kAdministrator, kAny, ops::StartApp},
       {"reset", "POST", "/api/node/reset", kAdministrator, kStopped, ops::ResetNode},
 
       // Users.
-      {"list_users", "GET", "/api/users", kAdministrator, kAny, ops::ListUsers},
-      {"add_user", "POST", "/api/users/{name}", kAdministrator, kAny, ops::AddUser},
+      {"list_users", "GET", "/api/users", kAdministrator, kRunning, ops::ListUsers},
+      {"add_user", "POST", "/api/users/{name}", kAdministrator, kRunning, ops::AddUser},
 
       // Permissions.
 
