@@ -56,6 +56,12 @@ Result<nlohmann::json> Client::Call(std::string_view method, std::string_view pa
 
   struct stat st;
   if (::lstat(socket_path_.c_str(), &st) != 0) {
+    if (errno == EACCES) {
+      return Status::Unavailable("cannot reach the control socket " + socket_path_ +
+                                     ": permission denied; run the command as the user that "
+                                     "runs the node",
+                                 std::string(kSubjectSocketOwner));
+    }
     return NodeDown(socket_path_, "no control socket");
   }
   if (!S_ISSOCK(st.st_mode)) {

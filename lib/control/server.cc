@@ -29,9 +29,7 @@ class Session : public std::enable_shared_from_this<Session> {
     socklen_t len = sizeof(cred);
     if (::getsockopt(socket_.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
         (cred.uid != ::geteuid() && cred.uid != 0)) {
-      log::Warning("control socket: refused a caller with uid " + std::to_string(cred.uid));
-      Reply(403, ErrorBody(Status::AccessRefused("the control socket accepts only its owner")));
-      return;
+      refused_uid_ = int(cred.uid);
     }
     Read();
   }
@@ -55,6 +53,16 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Handle() {
+    if (refused_uid_ >= 0) {
+      // Answered only after the request is read, so the caller sees the reason rather
+      // than a broken pipe.
+      log::Warning("control socket: refused a caller with uid " + std::to_string(refused_uid_));
+      Reply(403, ErrorBody(Status::Unavailable(
+                     "node " + node_.env().node.full() + " refused this caller: its control "
+                     "socket accepts only uid " + std::to_string(::geteuid()) + " and root",
+                     "socket_owner")));
+      return;
+    }
     auto req = parser_.TakeRequest();
     if (!req.ok()) {
       Reply(400, ErrorBody(req.status()));
@@ -91,6 +99,7 @@ class Session : public std::enable_shared_from_this<Session> {
   http::Parser parser_;
   std::array<char, 65536> buf_;
   std::string out_;
+  int refused_uid_ = -1;
 };
 
 class ControlServerImpl : public ControlServer {
