@@ -33,4 +33,17 @@ bool CheckPassword(std::string_view algorithm, std::string_view hash, std::strin
   return diff == 0;
 }
 
+std::string InvalidCredentials(std::string_view user) {
+  return "user '" + std::string(user) + "' - invalid credentials";
+}
+
+std::string BlankPasswordRefused(std::string_view user) {
+  return "user '" + std::string(user) +
+         "' attempted to log in with a blank password, which is prohibited by the internal "
+         "authN backend. To use TLS/x509 certificate-based authentication, see the "
+         "rabbitmq_auth_mechanism_ssl plugin and configure the client to use the EXTERNAL "
+         "authentication mechanism. Alternatively change the password for the user to be "
+         "non-blank.";
+}
+
 }  // namespace warren::auth

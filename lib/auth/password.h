@@ -22,4 +22,10 @@ bool CheckPassword(std::string_view algorithm, std::string_view hash, std::strin
 // Whether warren can check hashes made with `algorithm`.
 bool SupportedAlgorithm(std::string_view algorithm);
 
+// Why a password login is refused, in the words of RabbitMQ's internal backend.
+// "user 'x' - invalid credentials": unknown user, wrong or cleared password.
+std::string InvalidCredentials(std::string_view user);
+// An empty password never logs in, whatever the user's stored hash.
+std::string BlankPasswordRefused(std::string_view user);
+
 }  // namespace warren::auth

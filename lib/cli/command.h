@@ -57,6 +57,11 @@ struct ErrorStyle {
   bool plain = false;  // print the reason alone, without the "Error:" line
 };
 
+// The app state a command needs on its node. As rabbitmqctl's
+// validate_execution_environment, it is checked before the banner is printed, so a
+// command refused for the app's state (or a node that is down) prints no banner.
+enum class NeedsApp { kAny, kRunning, kStopped };
+
 struct CommandSpec {
   std::string name;
   unsigned scopes = kCtl;
@@ -71,6 +76,7 @@ struct CommandSpec {
   bool uses_vhost = false;  // accepts -p/--vhost
   bool needs_node = true;   // false: runs without contacting a node (help, version)
   bool banner_on_error = true;  // list commands print their banner only on success
+  NeedsApp needs_app = NeedsApp::kAny;
   std::vector<std::string> columns;          // list commands: every info key
   bool column_args = false;                  // positional arguments choose columns
   std::vector<std::string> default_columns;  // shown when none are asked for

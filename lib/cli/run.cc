@@ -268,6 +268,12 @@ int RunTool(int argc, char** argv, Scope default_scope) {
   inv.node = node->full();
   inv.socket_path = ControlSocketPath(env, *node);
 
+  if (spec->needs_app != NeedsApp::kAny) {
+    Result<json> state = inv.client().Call(
+        "GET", spec->needs_app == NeedsApp::kRunning ? "/api/node/require/running"
+                                                     : "/api/node/require/stopped");
+    if (!state.ok()) return PrintError(inv, state.status());
+  }
   const std::string banner = spec->banner ? spec->banner(inv) : "";
   if (spec->banner_on_error) PrintBanner(inv, banner);
   std::fflush(stdout);

@@ -314,7 +314,10 @@ json State::ToDefinitions() const {
   for (const auto& [_, v] : vhosts_) {
     json meta = {{"description", v.description}, {"tags", TagsJson(v.tags)}};
     if (!v.default_queue_type.empty()) meta["default_queue_type"] = v.default_queue_type;
-    vhosts.push_back({{"name", v.name}, {"limits", v.limits}, {"metadata", meta}});
+    json vhost = {{"name", v.name}, {"limits", v.limits}, {"metadata", meta}};
+    // RabbitMQ's definitions import reads "tracing"; written only when on.
+    if (v.tracing) vhost["tracing"] = true;
+    vhosts.push_back(std::move(vhost));
   }
   d["vhosts"] = vhosts;
   json perms = json::array();
@@ -379,6 +382,7 @@ Result<std::vector<json>> State::CommandsFromDefinitions(const json& d) {
     if (meta.is_object() && meta.contains("default_queue_type"))
       c["default_queue_type"] = meta["default_queue_type"];
     if (v.contains("limits") && v["limits"].is_object()) c["limits"] = v["limits"];
+    if (v.contains("tracing") && v["tracing"].is_boolean()) c["tracing"] = v["tracing"];
     out.push_back(std::move(c));
   }
   WARREN_ASSIGN_OR_RETURN(json users, section("users"));

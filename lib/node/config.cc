@@ -21,7 +21,21 @@ constexpr const char* kKnownPrefixes[] = {
     "frame_max",      "channel_max",    "management.", "prometheus.", "warren.",
     "cluster_formation", "queue_master_locator", "collect_statistics_interval"};
 
+// Settings warren acts on must be spelled exactly; a typo there would silently leave
+// an alarm threshold at its default.
+constexpr const char* kExactKeys[] = {
+    "vm_memory_high_watermark.relative", "vm_memory_high_watermark.absolute",
+    "vm_memory_high_watermark_paging_ratio", "disk_free_limit.absolute",
+    "disk_free_limit.relative"};
+
 bool Known(const std::string& key) {
+  for (const char* prefix : {"vm_memory_high_watermark", "disk_free_limit"}) {
+    if (key.rfind(prefix, 0) == 0) {
+      for (const char* k : kExactKeys)
+        if (key == k) return true;
+      return false;
+    }
+  }
   for (const char* p : kKnownPrefixes)
     if (key.rfind(p, 0) == 0) return true;
   return false;
@@ -119,24 +133,64 @@ Result<double> ParseFraction(const std::string& key, const std::string& v) {
 }  // namespace
 
 Result<uint64_t> ParseByteSize(const std::string& text) {
+  const Status bad = Status::BadInput("'" + text + "' is not a size such as 50MB or 1GB");
   std::string t = Trim(text);
   size_t i = 0;
   uint64_t n = 0;
+  constexpr uint64_t kMax = ~uint64_t(0);
   while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) {
-    n = n * 10 + uint64_t(t[i] - '0');
+    const uint64_t digit = uint64_t(t[i] - '0');
+    if (n > (kMax - digit) / 10) return bad;
+    n = n * 10 + digit;
     ++i;
   }
-  if (i == 0) return Status::BadInput("'" + text + "' is not a size such as 50MB or 1GB");
-  std::string unit = t.substr(i);
+  if (i == 0) return bad;
+  std::string unit = Trim(t.substr(i));
   for (char& c : unit) c = char(std::toupper(static_cast<unsigned char>(c)));
-  if (unit.empty()) return n;
-  if (unit == "KB" || unit == "K") return n * 1000;
-  if (unit == "MB" || unit == "M") return n * 1000 * 1000;
-  if (unit == "GB" || unit == "G") return n * 1000 * 1000 * 1000;
-  if (unit == "KIB" || unit == "KI") return n << 10;
-  if (unit == "MIB" || unit == "MI") return n << 20;
-  if (unit == "GIB" || unit == "GI") return n << 30;
-  return Status::BadInput("'" + text + "' is not a size such as 50MB or 1GB");
+  uint64_t multiplier = 0;
+  if (unit.empty()) multiplier = 1;
+  else if (unit == "KB" || unit == "K") multiplier = 1000;
+  else if (unit == "MB" || unit == "M") multiplier = 1000 * 1000;
+  else if (unit == "GB" || unit == "G") multiplier = 1000 * 1000 * 1000;
+  else if (unit == "TB" || unit == "T") multiplier = uint64_t(1000) * 1000 * 1000 * 1000;
+  else if (unit == "KIB" || unit == "KI") multiplier = uint64_t(1) << 10;
+  else if (unit == "MIB" || unit == "MI") multiplier = uint64_t(1) << 20;
+  else if (unit == "GIB" || unit == "GI") multiplier = uint64_t(1) << 30;
+  else if (unit == "TIB" || unit == "TI") multiplier = uint64_t(1) << 40;
+  if (multiplier == 0 || (n != 0 && n > kMax / multiplier)) return bad;
+  return n * multiplier;
+}
+
+json EffectiveSettings(const Config& cfg) {
+  json out = cfg.flat;
+  auto has_prefix = [&](const std::string& prefix) {
+    for (auto& [key, value] : out.items())
+      if (key.rfind(prefix, 0) == 0) return true;
+    return false;
+  };
+  if (!has_prefix("listeners.tcp.")) {
+    // The listener the node environment chose (WARREN_NODE_IP_ADDRESS / _NODE_PORT).
+    for (size_t i = 0; i < cfg.amqp_listeners.size(); ++i) {
+      const Listener& l = cfg.amqp_listeners[i];
+      std::string ip = l.ip.find(':') != std::string::npos ? "[" + l.ip + "]" : l.ip;
+      out["listeners.tcp." + (i == 0 ? std::string("default") : std::to_string(i + 1))] =
+          ip.empty() ? std::to_string(l.port) : ip + ":" + std::to_string(l.port);
+    }
+  }
+  if (!has_prefix("loopback_users")) {
+    if (cfg.loopback_users.empty()) out["loopback_users"] = "none";
+    for (const auto& u : cfg.loopback_users) out["loopback_users." + u] = "true";
+  }
+  if (!out.contains("default_user")) out["default_user"] = cfg.default_user;
+  out["default_pass"] = "********";
+  if (!has_prefix("vm_memory_high_watermark.")) {
+    std::ostringstream v;
+    v << cfg.memory_high_watermark;
+    out["vm_memory_high_watermark.relative"] = v.str();
+  }
+  if (!has_prefix("disk_free_limit.")) out["disk_free_limit.absolute"] = std::to_string(cfg.disk_free_limit);
+  if (!out.contains("log.file.level")) out["log.file.level"] = cfg.log_level;
+  return out;
 }
 
 Result<Config> LoadConfig(const std::string& path, int default_port, const std::string& default_ip) {
@@ -188,6 +242,9 @@ Result<Config> LoadConfig(const std::string& path, int default_port, const std::
       auto r = ParseByteSize(v);
       if (!r.ok()) return Status::BadInput("setting " + key + ": " + r.status().message());
       cfg.disk_free_limit = *r;
+      cfg.disk_free_limit_relative = 0;
+    } else if (key == "disk_free_limit.relative") {
+      WARREN_ASSIGN_OR_RETURN(cfg.disk_free_limit_relative, ParseFraction(key, v));
     } else if (key == "log.file.level" || key == "log.console.level") {
       if (v != "debug" && v != "info" && v != "warning" && v != "error")
         return Status::BadInput("setting " + key + ": expected debug, info, warning or error");

@@ -29,6 +29,7 @@ struct Config {
   double memory_high_watermark = 0.4;              // vm_memory_high_watermark.relative
   uint64_t memory_high_watermark_absolute = 0;     // vm_memory_high_watermark.absolute; 0 = relative
   uint64_t disk_free_limit = 50'000'000;           // disk_free_limit.absolute, bytes
+  double disk_free_limit_relative = 0;             // disk_free_limit.relative (x RAM); 0 = absolute
   std::string log_level = "info";                  // log.file.level
   int shards = 0;                                  // warren.shards; 0 = one per core
   nlohmann::json flat = nlohmann::json::object();  // every setting as read, for `environment`
@@ -41,6 +42,11 @@ struct Config {
 Result<Config> LoadConfig(const std::string& path, int default_port, const std::string& default_ip);
 
 // "50MB", "1GB", "1000000" (bytes), as RabbitMQ accepts for disk_free_limit.absolute.
+// BadInput for anything else, including sizes beyond 2^64 bytes.
 Result<uint64_t> ParseByteSize(const std::string& text);
+
+// Every setting in effect, flattened as RabbitMQ names them: what the file set plus the
+// defaults it left alone. Passwords are masked. For `environment`.
+nlohmann::json EffectiveSettings(const Config& cfg);
 
 }  // namespace warren::node

@@ -1,9 +1,7 @@
 #include "node/node.h"
 
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -11,6 +9,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <thread>
 
 #include "auth/password.h"
 #include "base/bytes.h"
@@ -20,6 +20,7 @@
 #include "meta/store.h"
 #include "node/config.h"
 #include "node/listeners.h"
+#include "node/resources.h"
 #include "base/version.h"
 #include "store/record_log.h"
 
@@ -30,25 +31,17 @@ namespace fs = std::filesystem;
 using control::AppState;
 using json = nlohmann::json;
 
-uint64_t ReadProcStatusKb(const char* field) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  const std::string prefix = std::string(field) + ":";
-  while (std::getline(in, line)) {
-    if (line.rfind(prefix, 0) == 0) return std::stoull(line.substr(prefix.size()));
-  }
-  return 0;
-}
-
-uint64_t TotalMemoryBytes() {
-  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-  return pages > 0 && page > 0 ? uint64_t(pages) * uint64_t(page) : 0;
-}
-
-uint64_t DiskFreeBytes(const std::string& dir) {
-  struct statvfs s;
-  if (statvfs(dir.c_str(), &s) != 0) return 0;
-  return uint64_t(s.f_bavail) * uint64_t(s.f_frsize);
+// "gcc 12.2.0" / "clang 16.0.6": the compiler that built this node.
+std::string CompilerName() {
+#if defined(__clang__)
+  return "clang " + std::to_string(__clang_major__) + "." + std::to_string(__clang_minor__) + "." +
+         std::to_string(__clang_patchlevel__);
+#elif defined(__GNUC__)
+  return "gcc " + std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
+         std::to_string(__GNUC_PATCHLEVEL__);
+#else
+  return "unknown compiler";
+#endif
 }
 
 // The shared secret for clustering: created once, 20 upper-case letters, mode 0400,
@@ -103,7 +96,7 @@ class NodeImpl : public control::NodeApi {
     WARREN_TRY(EnsureCookie(env_.cookie_file));
 
     meta::StoreOptions so;
-    so.dir = env_.data_dir + "/meta";
+    so.dir = MetadataDir();
     const std::string user = config_.default_user, pass = config_.default_pass;
     so.initial_guest_hash = [pass] { return auth::HashPassword(pass); };
     so.warn = [](const std::string& m) { log::Warning(m); };
@@ -114,6 +107,8 @@ class NodeImpl : public control::NodeApi {
               std::to_string(store_->state().vhosts().size()) + " vhosts (log sequence " +
               std::to_string(store_->last_seq()) + ")");
 
+    // Alarms are known before the first client can connect, not a monitor tick later.
+    CheckResources();
     WARREN_TRY(StartApp());
 
     signals_.async_wait([this](std::error_code ec, int sig) {
@@ -200,15 +195,19 @@ class NodeImpl : public control::NodeApi {
   json facts() const override {
     utsname u{};
     ::uname(&u);
-    rlimit fds{};
-    ::getrlimit(RLIMIT_NOFILE, &fds);
-    size_t open_fds = 0;
-    std::error_code ec;
-    for (auto it = fs::directory_iterator("/proc/self/fd", ec); !ec && it != fs::directory_iterator();
-         it.increment(ec))
-      ++open_fds;
+    const FdCounts fds = ReadFdCounts();
+    const MemoryBreakdown mem = ReadMemoryBreakdown();
+    std::set<int> ports;
+    if (listeners_)
+      for (const auto& b : listeners_->bound()) ports.insert(b.port);
     auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
         std::chrono::steady_clock::now() - started_);
+    json breakdown = json::array();
+    for (const auto& [name, bytes] : mem.categories) breakdown.push_back(json::array({name, bytes}));
+    json watermark = config_.memory_high_watermark_absolute > 0
+                         ? json{{"absolute", config_.memory_high_watermark_absolute}}
+                         : json{{"relative", config_.memory_high_watermark}};
+    const unsigned cores = std::thread::hardware_concurrency();
     return json{
         {"node", env_.node.full()},
         {"pid", ::getpid()},
@@ -217,7 +216,14 @@ class NodeImpl : public control::NodeApi {
         {"uptime_seconds", uptime.count()},
         {"version", kVersion},
         {"rabbitmq_version", kRabbitmqCompatVersion},
+        {"runtime", std::string("warren ") + kVersion + " [" + CompilerName() + "] [C++" +
+                        std::to_string(__cplusplus / 100 % 100) + "] [" +
+                        std::to_string(sizeof(void*) * 8) + "-bit] [cores:" +
+                        std::to_string(cores) + "]"},
+        // Password hashing uses warren's own SHA-256 (lib/base/bytes.h); no TLS library.
+        {"crypto_lib", "built-in SHA-256"},
         {"data_dir", env_.data_dir},
+        {"metadata_dir", MetadataDir()},
         {"log_file", env_.log_file},
         {"config_files", env_.config_file.empty() ? json::array() : json::array({env_.config_file})},
         {"enabled_plugins_file", env_.enabled_plugins_file},
@@ -226,18 +232,30 @@ class NodeImpl : public control::NodeApi {
         {"pid_file", env_.pid_file},
         {"cookie_file", env_.cookie_file},
         {"memory",
-         {{"rss", ReadProcStatusKb("VmRSS") * 1024},
-          {"peak_rss", ReadProcStatusKb("VmHWM") * 1024},
+         {{"rss", mem.rss},
+          {"peak_rss", ReadProcStatus("VmHWM") * 1024},
+          {"allocated", mem.allocated},
+          {"used", mem.used},
+          {"strategy", "rss"},
+          {"breakdown", breakdown},
           {"total", TotalMemoryBytes()},
+          {"watermark", watermark},
           {"watermark_relative", config_.memory_high_watermark},
           {"limit", MemoryLimit()}}},
-        {"disk", {{"free", DiskFreeBytes(env_.data_dir)}, {"limit", config_.disk_free_limit}}},
-        {"file_descriptors", {{"used", open_fds}, {"limit", fds.rlim_cur}}},
-        {"threads", 1},
+        {"disk", {{"free", DiskFreeBytes(env_.data_dir)}, {"limit", DiskLimit()}}},
+        // Sockets share the descriptor limit: warren reserves none for other files.
+        {"file_descriptors",
+         {{"used", fds.total},
+          {"limit", fds.limit},
+          {"sockets_used", fds.sockets},
+          {"sockets_limit", fds.limit}}},
+        {"threads", ThreadCount()},
+        {"threads_limit", ThreadLimit()},
+        {"connections", EstablishedConnections(ports, fds.socket_inodes)},
     };
   }
 
-  json config() const override { return config_.flat; }
+  json config() const override { return EffectiveSettings(config_); }
 
  private:
   // Until the AMQP engine serves these sockets, a client learns the protocol version the
@@ -246,6 +264,14 @@ class NodeImpl : public control::NodeApi {
     static const char kHeader[8] = {'A', 'M', 'Q', 'P', 0, 0, 9, 1};
     (void)!::write(fd, kHeader, sizeof(kHeader));
     ::close(fd);
+  }
+
+  std::string MetadataDir() const { return env_.data_dir + "/meta"; }
+
+  uint64_t DiskLimit() const {
+    if (config_.disk_free_limit_relative > 0)
+      return uint64_t(double(TotalMemoryBytes()) * config_.disk_free_limit_relative);
+    return config_.disk_free_limit;
   }
 
   uint64_t MemoryLimit() const {
@@ -263,8 +289,8 @@ class NodeImpl : public control::NodeApi {
   }
 
   void CheckResources() {
-    bool mem = ReadProcStatusKb("VmRSS") * 1024 > MemoryLimit();
-    bool disk = DiskFreeBytes(env_.data_dir) < config_.disk_free_limit;
+    bool mem = ReadProcStatus("VmRSS") * 1024 > MemoryLimit();
+    bool disk = DiskFreeBytes(env_.data_dir) < DiskLimit();
     if (mem != memory_alarm_)
       log::Warning(std::string("memory resource limit alarm ") + (mem ? "set" : "cleared"));
     if (disk != disk_alarm_)

@@ -16,23 +16,85 @@ CommandSpec StartApp();
 CommandSpec Reset();
 CommandSpec ForceReset();
 CommandSpec AwaitStartup();
+CommandSpec Shutdown();
+CommandSpec Wait();
+CommandSpec NodeStatus();  // `status`; Status names the error type
+CommandSpec Environment();
 
 // Users.
 CommandSpec AddUser();
 CommandSpec ListUsers();
+CommandSpec DeleteUser();
+CommandSpec ChangePassword();
+CommandSpec ClearPassword();
+CommandSpec AuthenticateUser();
+CommandSpec SetUserTags();
+CommandSpec HashPassword();
+CommandSpec SetUserLimits();
+CommandSpec ClearUserLimits();
+CommandSpec ListUserLimits();
 
 // Permissions.
+CommandSpec SetPermissions();
+CommandSpec ClearPermissions();
+CommandSpec ListPermissions();
+CommandSpec ListUserPermissions();
+CommandSpec SetTopicPermissions();
+CommandSpec ClearTopicPermissions();
+CommandSpec ListTopicPermissions();
+CommandSpec ListUserTopicPermissions();
 
 // Vhosts.
+CommandSpec AddVhost();
+CommandSpec DeleteVhost();
+CommandSpec ListVhosts();
+CommandSpec SetVhostTags();
+CommandSpec TraceOn();
+CommandSpec TraceOff();
+CommandSpec SetVhostLimits();
+CommandSpec ClearVhostLimits();
+CommandSpec ListVhostLimits();
 
 // Policies.
+CommandSpec SetPolicy();
+CommandSpec ClearPolicy();
+CommandSpec ListPolicies();
+CommandSpec SetOperatorPolicy();
+CommandSpec ClearOperatorPolicy();
+CommandSpec ListOperatorPolicies();
 
 // Parameters.
+CommandSpec SetParameter();
+CommandSpec ClearParameter();
+CommandSpec ListParameters();
+CommandSpec SetGlobalParameter();
+CommandSpec ClearGlobalParameter();
+CommandSpec ListGlobalParameters();
 
 // Diagnostics.
+CommandSpec Ping();
+CommandSpec CheckRunning();
+CommandSpec IsRunning();
+CommandSpec IsBooting();
+CommandSpec Alarms();
+CommandSpec CheckAlarms();
+CommandSpec CheckLocalAlarms();
+CommandSpec Listeners();
+CommandSpec CheckPortConnectivity();
+CommandSpec CheckPortListener();
+CommandSpec CheckProtocolListener();
+CommandSpec CheckVirtualHosts();
+CommandSpec ServerVersion();
+CommandSpec MemoryBreakdown();
+CommandSpec LogTail();
+CommandSpec LogLocation();
+CommandSpec ClusterStatus();
 
 // Definitions.
+CommandSpec ExportDefinitions();
+CommandSpec ImportDefinitions();
 
 // Provisioning.
+CommandSpec Apply();
 
 }  // namespace warren::cli::commands

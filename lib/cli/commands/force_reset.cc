@@ -7,6 +7,7 @@ CommandSpec ForceReset() {
   CommandSpec c;
   c.name = "force_reset";
   c.section = "Cluster";
+  c.needs_app = NeedsApp::kStopped;
   c.description = "Forcefully returns a node to its virgin state";
   c.doc_guides = {"https://rabbitmq.com/clustering.html"};
   c.banner = [](const Invocation& inv) { return "Forcefully resetting node " + inv.node + " ..."; };

@@ -3,7 +3,10 @@
 #include <signal.h>
 #include <time.h>
 
+#include <cctype>
 #include <cerrno>
+#include <cstring>
+#include <iterator>
 #include <chrono>
 #include <fstream>
 #include <string>
@@ -36,6 +39,35 @@ bool WaitForExit(pid_t pid, int timeout_ms) {
     SleepMs(5);
   }
   return true;
+}
+
+PidFile ReadPidFile(const std::string& path) {
+  PidFile out;
+  std::ifstream in(path);
+  if (!in) {
+    const int err = errno;
+    out.state = err == ENOENT ? PidFile::kMissing : PidFile::kError;
+    out.detail = err == ENOENT ? "enoent" : std::strerror(err);
+    return out;
+  }
+  std::string contents((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t i = contents.find_first_not_of(" \t\r\n");
+  long long pid = 0;
+  size_t digits = 0;
+  while (i != std::string::npos && i < contents.size() && std::isdigit(static_cast<unsigned char>(contents[i])) &&
+         pid < (1LL << 31)) {
+    pid = pid * 10 + (contents[i] - '0');
+    ++i;
+    ++digits;
+  }
+  if (digits == 0 || pid <= 0 || pid >= (1LL << 31)) {
+    out.state = PidFile::kGarbage;
+    out.detail = contents;
+    return out;
+  }
+  out.state = PidFile::kOk;
+  out.pid = pid_t(pid);
+  return out;
 }
 
 }  // namespace warren::cli

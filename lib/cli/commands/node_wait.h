@@ -14,4 +14,15 @@ bool WaitForExit(pid_t pid, int timeout_ms);
 // Sleeps `ms` milliseconds.
 void SleepMs(int ms);
 
+// What a node's pid file holds: kOk with the pid (leading blanks allowed, anything after
+// the digits ignored, as rabbitmqctl reads it); kMissing when there is no such file;
+// kGarbage with the contents when they do not start with a pid; kError with the reason
+// when the file cannot be read.
+struct PidFile {
+  enum State { kOk, kMissing, kGarbage, kError } state = kMissing;
+  pid_t pid = 0;
+  std::string detail;
+};
+PidFile ReadPidFile(const std::string& path);
+
 }  // namespace warren::cli

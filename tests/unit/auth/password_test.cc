@@ -27,4 +27,12 @@ TEST_CASE("password: empty, malformed and unknown-algorithm hashes never match",
   CHECK_FALSE(CheckPassword("rabbit_password_hashing_md5", HashPassword("x"), "x"));
 }
 
+TEST_CASE("password: login refusals use the internal backend's words", "[auth]") {
+  CHECK(InvalidCredentials("alice") == "user 'alice' - invalid credentials");
+  const std::string blank = BlankPasswordRefused("bob");
+  CHECK(blank.rfind("user 'bob' attempted to log in with a blank password, which is prohibited "
+                    "by the internal authN backend.", 0) == 0);
+  CHECK(blank.ends_with("Alternatively change the password for the user to be non-blank."));
+}
+
 }  // namespace warren::auth

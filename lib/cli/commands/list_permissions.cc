@@ -1,0 +1,32 @@
+#include "cli/commands/access_common.h"
+#include "cli/commands/commands.h"
+#include "cli/commands/common.h"
+
+namespace warren::cli::commands {
+
+CommandSpec ListPermissions() {
+  CommandSpec c;
+  c.name = "list_permissions";
+  c.scopes = kCtl | kDiagnostics;
+  c.section = "Access Control";
+  c.description = "Lists user permissions in a virtual host";
+  c.usage = "[--vhost <vhost>] [--no-table-headers]";
+  c.doc_guides = {"https://rabbitmq.com/access-control.html",
+                  "https://rabbitmq.com/virtual-hosts.html"};
+  c.max_args = 0;
+  c.uses_vhost = true;
+  c.columns = {"user", "configure", "write", "read"};
+  c.default_columns = c.columns;
+  // "Virtual host 'x' does not exist" alone on stderr, EX_DATAERR, as rabbitmqctl does.
+  c.errors = {{"not_found:vhost", {65, true}}};
+  c.banner = [](const Invocation& inv) {
+    return "Listing permissions for vhost \"" + inv.vhost + "\" ...";
+  };
+  c.run = [](Invocation& inv) {
+    return Call(inv, "GET", "/api/vhosts/" + Seg(inv.vhost) + "/permissions");
+  };
+  c.output = PrintRowsOrEmptyLine;
+  return c;
+}
+
+}  // namespace warren::cli::commands
