@@ -26,14 +26,7 @@ CommandSpec AuthenticateUser() {
   };
   c.run = [](Invocation& inv) -> Result<json> {
     const std::string& user = inv.args[0];
-    std::string password;
-    if (inv.args.size() == 2) {
-      password = inv.args[1];
-    } else {
-      auto typed = ReadPasswordLine(inv);
-      if (!typed) return warren::Status::BadInput(kNoPasswordGiven, "password");
-      password = *typed;
-    }
+    WARREN_ASSIGN_OR_RETURN(std::string password, PasswordArgOrStdin(inv, 1));
     Result<json> r =
         Call(inv, "POST", "/api/users/" + Seg(user) + "/authenticate", json{{"password", password}});
     if (!r.ok() && r.status().kind() == ErrorKind::kAccessRefused) {

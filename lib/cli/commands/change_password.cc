@@ -20,14 +20,7 @@ CommandSpec ChangePassword() {
     return "Changing password for user \"" + inv.args[0] + "\" ...";
   };
   c.run = [](Invocation& inv) -> Result<json> {
-    std::string password;
-    if (inv.args.size() == 2) {
-      password = inv.args[1];
-    } else {
-      auto typed = ReadPasswordLine(inv);
-      if (!typed) return warren::Status::BadInput(kNoPasswordGiven, "password");
-      password = *typed;
-    }
+    WARREN_ASSIGN_OR_RETURN(std::string password, PasswordArgOrStdin(inv, 1));
     return Call(inv, "PUT", "/api/users/" + Seg(inv.args[0]) + "/password",
                 json{{"password", password}});
   };

@@ -1,25 +1,8 @@
 #include "cli/commands/commands.h"
-#include "cli/commands/common.h"
+#include "cli/commands/policy_common.h"
 
 namespace warren::cli::commands {
 
-CommandSpec ClearOperatorPolicy() {
-  CommandSpec c;
-  c.name = "clear_operator_policy";
-  c.section = "Policies";
-  c.description = "Clears an operator policy";
-  c.usage = "[--vhost <vhost>] <name>";
-  c.arg_docs = {{"<name>", "policy name (identifier)"}};
-  c.min_args = 1;
-  c.max_args = 1;
-  c.doc_guides = {"https://rabbitmq.com/parameters.html"};
-  c.banner = [](const Invocation& inv) {
-    return "Clearing operator policy \"" + inv.args[0] + "\" on vhost \"" + inv.vhost + "\" ...";
-  };
-  c.run = [](Invocation& inv) {
-    return Call(inv, "DELETE", "/api/operator-policies/" + Seg(inv.vhost) + "/" + Seg(inv.args[0]));
-  };
-  return c;
-}
+CommandSpec ClearOperatorPolicy() { return ClearPolicyCommand(kOperatorPolicy); }
 
 }  // namespace warren::cli::commands

@@ -42,14 +42,7 @@ CommandSpec HashPassword() {
                             : "Will hash password " + inv.args[0];
   };
   c.run = [](Invocation& inv) -> Result<json> {
-    std::string password;
-    if (!inv.args.empty()) {
-      password = inv.args[0];
-    } else {
-      auto typed = ReadPasswordLine(inv);
-      if (!typed) return warren::Status::BadInput(kNoPasswordGiven, "password");
-      password = *typed;
-    }
+    WARREN_ASSIGN_OR_RETURN(std::string password, PasswordArgOrStdin(inv, 0));
     return json(SaltedSha256(password));
   };
   c.output = [](Invocation&, const json& hash) {

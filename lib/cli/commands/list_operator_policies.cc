@@ -1,29 +1,8 @@
 #include "cli/commands/commands.h"
-#include "cli/commands/common.h"
-#include "cli/commands/json_args.h"
+#include "cli/commands/policy_common.h"
 
 namespace warren::cli::commands {
 
-CommandSpec ListOperatorPolicies() {
-  CommandSpec c;
-  c.name = "list_operator_policies";
-  c.scopes = kCtl | kDiagnostics;
-  c.section = "Policies";
-  c.description = "Lists operator policy overrides for a virtual host";
-  c.usage = "[--vhost <vhost>] [--no-table-headers] [--timeout <timeout>]";
-  c.doc_guides = {"https://rabbitmq.com/parameters.html"};
-  c.columns = {"vhost", "name", "pattern", "apply-to", "definition", "priority"};
-  c.default_columns = c.columns;
-  c.errors = {{"not_found:vhost", {65, true}}};
-  c.banner = [](const Invocation& inv) {
-    return "Listing operator policy overrides for vhost \"" + inv.vhost + "\" ...";
-  };
-  c.run = [](Invocation& inv) { return Call(inv, "GET", "/api/operator-policies/" + Seg(inv.vhost)); };
-  // Definitions show as JSON text, in json output too (policies.txt).
-  c.output = [](Invocation& inv, const json& rows) {
-    return PrintRowsOrBlank(inv, JsonTextCells(rows, {"definition"}));
-  };
-  return c;
-}
+CommandSpec ListOperatorPolicies() { return ListPoliciesCommand(kOperatorPolicy); }
 
 }  // namespace warren::cli::commands

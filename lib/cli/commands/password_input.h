@@ -29,4 +29,13 @@ inline std::optional<std::string> ReadPasswordLine(const Invocation& inv) {
   return line;
 }
 
+// args[index] when given, else the password read from standard input; BadInput with
+// subject "password" (kNoPasswordGiven) when neither supplies one.
+inline Result<std::string> PasswordArgOrStdin(const Invocation& inv, size_t index) {
+  if (inv.args.size() > index) return inv.args[index];
+  auto typed = ReadPasswordLine(inv);
+  if (!typed) return Status::BadInput(kNoPasswordGiven, "password");
+  return *typed;
+}
+
 }  // namespace warren::cli
