@@ -189,6 +189,14 @@ Status WriteMethodFrame(std::string& out, ChannelId channel, const Method& metho
 
 Status WriteContent(std::string& out, ChannelId channel, const Method& method,
                     const BasicProperties& properties, std::string_view body, uint32_t frame_max) {
+  std::string encoded;
+  WARREN_TRY(properties.Encode(encoded));
+  return WriteContentEncoded(out, channel, method, encoded, body, frame_max);
+}
+
+Status WriteContentEncoded(std::string& out, ChannelId channel, const Method& method,
+                           std::string_view encoded_properties, std::string_view body,
+                           uint32_t frame_max) {
   const MethodInfo& info = InfoOf(method);
   if (!info.has_content) {
     return CodecError(kInternalError, std::string(info.name) + " carries no content");
@@ -200,7 +208,8 @@ Status WriteContent(std::string& out, ChannelId channel, const Method& method,
   const size_t chunk = frame_max == 0 ? std::numeric_limits<uint32_t>::max() - kFrameOverhead
                                       : frame_max - kFrameOverhead;
   const size_t before = out.size();
-  out.reserve(before + 64 + body.size() + (body.size() / chunk + 1) * kFrameOverhead);
+  out.reserve(before + 64 + encoded_properties.size() + body.size() +
+              (body.size() / chunk + 1) * kFrameOverhead);
 
   Status s = WriteMethodFrame(out, channel, method, frame_max);
   if (!s.ok()) return s;
@@ -209,8 +218,8 @@ Status WriteContent(std::string& out, ChannelId channel, const Method& method,
   w.U16(info.class_id);
   w.U16(0);  // weight
   w.U64(body.size());
-  s = properties.Encode(out);
-  if (s.ok()) s = EndFrame(out, header, frame_max, "content header");
+  w.Bytes(encoded_properties);
+  s = EndFrame(out, header, frame_max, "content header");
   for (size_t offset = 0; s.ok() && offset < body.size(); offset += chunk) {
     const size_t frame = BeginFrame(out, FrameType::kBody, channel);
     out.append(body.substr(offset, chunk));

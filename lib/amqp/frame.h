@@ -101,6 +101,12 @@ Status WriteMethodFrame(std::string& out, ChannelId channel, const Method& metho
 // content; `out` is then unchanged.
 Status WriteContent(std::string& out, ChannelId channel, const Method& method,
                     const BasicProperties& properties, std::string_view body, uint32_t frame_max);
+// As WriteContent, with the properties already encoded (flag word and values, as a
+// header frame carries them): a broker re-sends a message's properties unchanged, so it
+// encodes them once on publish instead of once per delivery.
+Status WriteContentEncoded(std::string& out, ChannelId channel, const Method& method,
+                           std::string_view encoded_properties, std::string_view body,
+                           uint32_t frame_max);
 void WriteHeartbeat(std::string& out);
 
 }  // namespace warren::amqp

@@ -82,6 +82,7 @@ Dispatched Dispatch(NodeApi& node, std::string_view method, std::string_view raw
     OpContext ctx{node};
     Result<json> r = op.handler(ctx, req);
     if (!r.ok()) return Error(r.status());
+    if (method != "GET") node.MetadataChanged();
     return {200, std::move(r).value()};
   }
   if (path_matched)

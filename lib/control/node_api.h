@@ -56,6 +56,9 @@ class NodeApi {
   virtual nlohmann::json facts() const = 0;
   // The effective configuration (flattened RabbitMQ setting names -> values).
   virtual nlohmann::json config() const = 0;
+  // An operation changed the metadata store: the broker re-reads what it caches
+  // (policies, deleted vhosts).
+  virtual void MetadataChanged() {}
 };
 
 }  // namespace warren::control

@@ -22,6 +22,7 @@
 #include "node/listeners.h"
 #include "node/resources.h"
 #include "base/version.h"
+#include "broker/broker.h"
 #include "store/record_log.h"
 
 namespace warren::node {
@@ -141,10 +142,13 @@ class NodeImpl : public control::NodeApi {
 
   Status StopApp() override {
     if (app_ == AppState::kStopped) return Status::OK();
-    log::Info("Stopping the app: closing client listeners");
+    log::Info("Stopping the app: closing client listeners and connections");
     app_ = AppState::kStopping;
     if (listeners_) listeners_->Close();
     listeners_.reset();
+    // Transient queues and their messages go with the app, as in RabbitMQ.
+    if (broker_) broker_->CloseAll("shutdown");
+    broker_.reset();
     app_ = AppState::kStopped;
     log::Info("App stopped");
     return Status::OK();
@@ -153,8 +157,12 @@ class NodeImpl : public control::NodeApi {
   Status StartApp() override {
     if (app_ == AppState::kRunning) return Status::OK();
     app_ = AppState::kBooting;
-    auto l = TcpListeners::Open(io_, config_.amqp_listeners, [](int fd) { AnswerHeader(fd); });
+    broker_ = broker::Broker::Create(io_, *store_, BrokerOptionsFromConfig());
+    broker_->SetAlarm(memory_alarm_ || disk_alarm_);
+    auto l = TcpListeners::Open(io_, config_.amqp_listeners,
+                                [this](int fd) { broker_->Accept(fd); });
     if (!l.ok()) {
+      broker_.reset();
       app_ = AppState::kStopped;
       log::Error(l.status().message());
       return l.status();
@@ -258,12 +266,33 @@ class NodeImpl : public control::NodeApi {
   json config() const override { return EffectiveSettings(config_); }
 
  private:
-  // Until the AMQP engine serves these sockets, a client learns the protocol version the
-  // node speaks and is disconnected, as RabbitMQ answers a header it cannot serve.
-  static void AnswerHeader(int fd) {
-    static const char kHeader[8] = {'A', 'M', 'Q', 'P', 0, 0, 9, 1};
-    (void)!::write(fd, kHeader, sizeof(kHeader));
-    ::close(fd);
+  broker::BrokerOptions BrokerOptionsFromConfig() const {
+    broker::BrokerOptions o;
+    o.node_name = env_.node.full();
+    o.loopback_users = config_.loopback_users;
+    auto number = [&](const char* key, uint64_t fallback) -> uint64_t {
+      auto it = config_.flat.find(key);
+      if (it == config_.flat.end()) return fallback;
+      if (it->is_number_unsigned()) return it->get<uint64_t>();
+      if (it->is_string()) {
+        try {
+          return std::stoull(it->get<std::string>());
+        } catch (const std::exception&) {
+        }
+      }
+      return fallback;
+    };
+    o.heartbeat = uint16_t(number("heartbeat", o.heartbeat));
+    o.frame_max = uint32_t(number("frame_max", o.frame_max));
+    o.channel_max = uint16_t(number("channel_max", o.channel_max));
+    o.max_message_size = number("max_message_size", o.max_message_size);
+    if (auto it = config_.flat.find("cluster_name"); it != config_.flat.end() && it->is_string())
+      o.cluster_name = it->get<std::string>();
+    return o;
+  }
+
+  void MetadataChanged() override {
+    if (broker_) broker_->MetadataChanged();
   }
 
   std::string MetadataDir() const { return env_.data_dir + "/meta"; }
@@ -297,6 +326,7 @@ class NodeImpl : public control::NodeApi {
       log::Warning(std::string("disk resource limit alarm ") + (disk ? "set" : "cleared"));
     memory_alarm_ = mem;
     disk_alarm_ = disk;
+    if (broker_) broker_->SetAlarm(mem || disk);
   }
 
   void Shutdown() {
@@ -326,6 +356,7 @@ class NodeImpl : public control::NodeApi {
   std::unique_ptr<control::ControlServer> control_;
   std::unique_ptr<meta::Store> store_;
   std::unique_ptr<TcpListeners> listeners_;
+  std::unique_ptr<broker::Broker> broker_;
   AppState app_ = AppState::kStopped;
   bool memory_alarm_ = false;
   bool disk_alarm_ = false;

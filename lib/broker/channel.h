@@ -1,0 +1,124 @@
+// One AMQP channel of a connection: its consumers, unacknowledged deliveries, prefetch,
+// publisher confirms, transactions and the publish in progress. Methods arrive from
+// the connection already decoded; replies and deliveries are appended to the
+// connection's output. Errors come back as Refuse() statuses: a soft reply code closes
+// the channel, a hard one the connection. Lives on its connection's shard.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "amqp/frame.h"
+#include "broker/queue.h"
+
+namespace warren::broker {
+
+class Connection;
+class Vhost;
+
+class Channel {
+ public:
+  Channel(Connection& conn, ChannelId id);
+  ~Channel();
+
+  ChannelId id() const { return id_; }
+  const Connection& connection() const { return conn_; }
+  bool closing() const { return closing_; }
+  void set_closing() { closing_ = true; }
+
+  // A method for this channel (not channel.open/close, which the connection handles).
+  Status OnMethod(amqp::Method& method);
+  Status OnHeader(const amqp::HeaderEvent& header);
+  Status OnBody(const amqp::BodyEvent& body);
+  // After a batch of input: confirms due are sent.
+  void FlushConfirms();
+
+  // Queue side.
+  bool CanDeliver(const Consumer& c) const;
+  void Deliver(Consumer& c, Entry entry);
+  // The queue of `c` went away: the client is told (basic.cancel) when it asked to be.
+  void ConsumerGone(Consumer& c);
+  // Offers messages again to this channel's consumers (credit or output space freed).
+  void Kick();
+  // Requeues every unacknowledged delivery and detaches the consumers (channel or
+  // connection closing).
+  void Release();
+
+ private:
+  struct Unacked {
+    uint64_t tag;
+    std::shared_ptr<Queue> queue;
+    std::shared_ptr<Consumer> consumer;  // null for basic.get
+    Entry entry;
+  };
+  struct PendingPublish {
+    amqp::BasicPublish method;
+    std::optional<amqp::BasicProperties> properties;
+    uint64_t body_size = 0;
+    std::string body;
+  };
+  enum class Settle { kAck, kRequeue, kReject };
+
+  // Declarations (channel_declare.cc).
+  Status ExchangeDeclare(const amqp::ExchangeDeclare& m);
+  Status ExchangeDelete(const amqp::ExchangeDelete& m);
+  Status ExchangeBind(const amqp::ExchangeBind& m, bool bind);
+  Status QueueDeclare(amqp::QueueDeclare& m);
+  Status QueueBind(const amqp::QueueBind& m);
+  Status QueueUnbind(const amqp::QueueUnbind& m);
+  Status QueuePurge(const amqp::QueuePurge& m);
+  Status QueueDelete(const amqp::QueueDelete& m);
+  std::string QueueNameOrLast(const std::string& name) const;
+
+  // Consumers and acknowledgements (channel.cc).
+  Status Qos(const amqp::BasicQos& m);
+  Status Consume(const amqp::BasicConsume& m);
+  Status Cancel(const amqp::BasicCancel& m);
+  Status Get(const amqp::BasicGet& m);
+  Status SettleTags(uint64_t tag, bool multiple, Settle how);
+  Status SettleNow(uint64_t tag, bool multiple, Settle how);
+  Status Recover(bool requeue);
+  void DetachConsumer(const std::shared_ptr<Consumer>& c, bool tell_queue);
+
+  // Publishing, confirms and transactions (channel_publish.cc).
+  Status StartPublish(amqp::BasicPublish& m);
+  Status FinishPublish();
+  Status Publish(PendingPublish p);
+  Status ConfirmSelect(const amqp::ConfirmSelect& m);
+  Status TxSelect();
+  Status TxCommit();
+  Status TxRollback();
+  void Confirm(bool ack);
+
+  void Reply(const amqp::Method& m);
+  Vhost& vhost();
+
+  Connection& conn_;
+  ChannelId id_;
+  bool closing_ = false;
+  bool flow_active_ = true;
+
+  std::map<std::string, std::shared_ptr<Consumer>> consumers_;
+  std::deque<Unacked> unacked_;
+  uint64_t next_tag_ = 0;
+  uint32_t consumer_prefetch_ = 0;  // for consumers created from now on
+  uint32_t channel_prefetch_ = 0;   // shared by the channel's consumers; 0 = none
+  std::string last_queue_;
+
+  std::optional<PendingPublish> publishing_;
+
+  bool confirm_ = false;
+  uint64_t publish_seq_ = 0;
+  std::vector<std::pair<uint64_t, bool>> confirms_due_;  // (seq, ack)
+
+  bool tx_ = false;
+  std::vector<PendingPublish> tx_publishes_;
+  std::vector<std::tuple<uint64_t, bool, Settle>> tx_settles_;
+};
+
+}  // namespace warren::broker

@@ -1,0 +1,140 @@
+// exchange.* and queue.* methods: permission checks, then the vhost's model.
+#include "amqp/codec_error.h"
+#include "broker/channel.h"
+#include "broker/connection.h"
+#include "broker/vhost.h"
+
+namespace warren::broker {
+namespace {
+
+using Access = Connection::Access;
+
+}  // namespace
+
+std::string Channel::QueueNameOrLast(const std::string& name) const {
+  return name.empty() ? last_queue_ : name;
+}
+
+Status Channel::ExchangeDeclare(const amqp::ExchangeDeclare& m) {
+  const std::string& name = m.exchange.get();
+  if (name.empty()) {
+    // The default exchange always exists; declaring it is allowed only as it is.
+    if (!m.passive && m.type != "direct")
+      return Refuse(amqp::kAccessRefused, "operation not permitted on the default exchange");
+  } else if (!m.passive) {
+    WARREN_TRY(conn_.Check(Access::kConfigure, "exchange", name));
+  }
+  ExchangeSpec spec{name, ExchangeType::kDirect, m.durable, m.auto_delete, m.internal, m.arguments};
+  if (!m.passive) {
+    auto type = ParseExchangeType(m.type);
+    if (!type) return Refuse(amqp::kCommandInvalid, "unknown exchange type '" + m.type + "'");
+    spec.type = *type;
+    if (const auto* ae = m.arguments.Find("alternate-exchange")) {
+      if (const auto* s = std::get_if<std::string>(&ae->value)) {
+        WARREN_TRY(conn_.Check(Access::kWrite, "exchange", *s));
+        WARREN_TRY(conn_.Check(Access::kRead, "exchange", name));
+      }
+    }
+  }
+  if (!name.empty()) WARREN_TRY(vhost().DeclareExchange(spec, m.passive));
+  if (!m.no_wait) Reply(amqp::ExchangeDeclareOk{});
+  return Status::OK();
+}
+
+Status Channel::ExchangeDelete(const amqp::ExchangeDelete& m) {
+  const std::string& name = m.exchange.get();
+  if (!name.empty()) WARREN_TRY(conn_.Check(Access::kConfigure, "exchange", name));
+  WARREN_TRY(vhost().DeleteExchange(name, m.if_unused));
+  if (!m.no_wait) Reply(amqp::ExchangeDeleteOk{});
+  return Status::OK();
+}
+
+Status Channel::ExchangeBind(const amqp::ExchangeBind& m, bool bind) {
+  const std::string &src = m.source.get(), &dst = m.destination.get();
+  WARREN_TRY(conn_.Check(Access::kWrite, "exchange", dst));
+  WARREN_TRY(conn_.Check(Access::kRead, "exchange", src));
+  Exchange* x = vhost().FindExchange(src);
+  if (x && x->spec().type == ExchangeType::kTopic)
+    WARREN_TRY(conn_.CheckTopic(Access::kRead, src, m.routing_key));
+  const Destination d{dst, true};
+  if (bind) {
+    WARREN_TRY(vhost().Bind(src, d, m.routing_key, m.arguments));
+    if (!m.no_wait) Reply(amqp::ExchangeBindOk{});
+  } else {
+    WARREN_TRY(vhost().Unbind(src, d, m.routing_key, m.arguments));
+    if (!m.no_wait) Reply(amqp::ExchangeUnbindOk{});
+  }
+  return Status::OK();
+}
+
+Status Channel::QueueDeclare(amqp::QueueDeclare& m) {
+  std::string name = m.queue.get();
+  if (name.empty() && !m.passive) {
+    name = RandomName("amq.gen-");
+  } else if (name.empty()) {
+    name = last_queue_;
+  } else if (!m.passive && name.rfind("amq.", 0) == 0 && !vhost().FindQueue(name)) {
+    return Refuse(amqp::kAccessRefused,
+                  "queue name '" + name + "' contains reserved prefix 'amq.*'");
+  }
+  if (!m.passive) {
+    WARREN_TRY(conn_.Check(Access::kConfigure, "queue", name));
+    if (const auto* dlx = m.arguments.Find("x-dead-letter-exchange")) {
+      if (const auto* s = std::get_if<std::string>(&dlx->value)) {
+        WARREN_TRY(conn_.Check(Access::kWrite, "exchange", *s));
+        WARREN_TRY(conn_.Check(Access::kRead, "queue", name));
+      }
+    }
+  }
+  QueueSpec spec{name, m.durable, m.exclusive, m.auto_delete, m.arguments,
+                 m.exclusive ? conn_.owner() : nullptr};
+  WARREN_ASSIGN_OR_RETURN(std::shared_ptr<Queue> q, vhost().DeclareQueue(std::move(spec), m.passive));
+  last_queue_ = name;
+  if (!m.no_wait)
+    Reply(amqp::QueueDeclareOk{QueueName(name), uint32_t(q->ready()), uint32_t(q->consumers().size())});
+  return Status::OK();
+}
+
+Status Channel::QueueBind(const amqp::QueueBind& m) {
+  const std::string name = QueueNameOrLast(m.queue.get());
+  const std::string& src = m.exchange.get();
+  WARREN_TRY(conn_.Check(Access::kWrite, "queue", name));
+  WARREN_TRY(conn_.Check(Access::kRead, "exchange", src));
+  Exchange* x = vhost().FindExchange(src);
+  if (x && x->spec().type == ExchangeType::kTopic)
+    WARREN_TRY(conn_.CheckTopic(Access::kRead, src, m.routing_key));
+  if (vhost().FindQueue(name)) WARREN_TRY(vhost().UsableQueue(name, conn_.owner()).status());
+  WARREN_TRY(vhost().Bind(src, Destination{name, false}, m.routing_key, m.arguments));
+  if (!m.no_wait) Reply(amqp::QueueBindOk{});
+  return Status::OK();
+}
+
+Status Channel::QueueUnbind(const amqp::QueueUnbind& m) {
+  const std::string name = QueueNameOrLast(m.queue.get());
+  const std::string& src = m.exchange.get();
+  WARREN_TRY(conn_.Check(Access::kWrite, "queue", name));
+  WARREN_TRY(conn_.Check(Access::kRead, "exchange", src));
+  if (vhost().FindQueue(name)) WARREN_TRY(vhost().UsableQueue(name, conn_.owner()).status());
+  WARREN_TRY(vhost().Unbind(src, Destination{name, false}, m.routing_key, m.arguments));
+  Reply(amqp::QueueUnbindOk{});
+  return Status::OK();
+}
+
+Status Channel::QueuePurge(const amqp::QueuePurge& m) {
+  const std::string name = QueueNameOrLast(m.queue.get());
+  WARREN_TRY(conn_.Check(Access::kRead, "queue", name));
+  WARREN_ASSIGN_OR_RETURN(Queue * q, vhost().UsableQueue(name, conn_.owner()));
+  const size_t n = q->Purge();
+  if (!m.no_wait) Reply(amqp::QueuePurgeOk{uint32_t(n)});
+  return Status::OK();
+}
+
+Status Channel::QueueDelete(const amqp::QueueDelete& m) {
+  const std::string name = QueueNameOrLast(m.queue.get());
+  WARREN_TRY(conn_.Check(Access::kConfigure, "queue", name));
+  WARREN_ASSIGN_OR_RETURN(size_t n, vhost().DeleteQueue(name, m.if_unused, m.if_empty, conn_.owner()));
+  if (!m.no_wait) Reply(amqp::QueueDeleteOk{uint32_t(n)});
+  return Status::OK();
+}
+
+}  // namespace warren::broker

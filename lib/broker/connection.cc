@@ -1,0 +1,378 @@
+#include "broker/connection.h"
+
+#include <cstring>
+
+#include "amqp/codec_error.h"
+#include "base/log.h"
+
+namespace warren::broker {
+namespace {
+
+constexpr size_t kReadBuffer = 256 << 10;
+// Beyond this much unsent output the connection stops reading: a client that does not
+// read what it is sent cannot make the broker buffer without bound.
+constexpr size_t kInputPauseWater = 16 << 20;
+
+std::pair<uint16_t, uint16_t> MethodIds(const amqp::Method* m) {
+  if (!m) return {0, 0};
+  return std::visit([](const auto& x) { return std::pair<uint16_t, uint16_t>(x.kClassId, x.kMethodId); },
+                    *m);
+}
+
+}  // namespace
+
+Connection::Connection(Core& core, asio::ip::tcp::socket socket)
+    : core_(core),
+      socket_(std::move(socket)),
+      channel_max_(core.options.channel_max),
+      frame_max_(core.options.frame_max),
+      heartbeat_timer_(core.io) {}
+
+Connection::~Connection() = default;
+
+void Connection::Start() {
+  core_.connections.emplace(this, shared_from_this());
+  std::error_code ec;
+  auto remote = socket_.remote_endpoint(ec);
+  if (!ec) {
+    auto addr = remote.address();
+    if (addr.is_v6() && addr.to_v6().is_v4_mapped())
+      addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
+    loopback_peer_ = addr.is_loopback();
+    peer_ = (addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string()) + ":" +
+            std::to_string(remote.port());
+  }
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  in_.resize(kReadBuffer);
+  log::Debug("accepting AMQP connection from " + peer_);
+  // RabbitMQ's handshake_timeout: a client has 10 s to get through to connection.open.
+  heartbeat_timer_.expires_after(std::chrono::seconds(10));
+  heartbeat_timer_.async_wait([self = shared_from_this()](std::error_code e) {
+    if (e || self->state_ == State::kRunning || self->state_ == State::kDead) return;
+    log::Warning("closing AMQP connection from " + self->peer_ + ": handshake timeout");
+    self->Shutdown();
+  });
+  Read();
+}
+
+void Connection::Read() {
+  if (reading_ || state_ == State::kDead) return;
+  if (in_len_ == in_.size()) in_.resize(in_.size() * 2);
+  reading_ = true;
+  socket_.async_read_some(
+      asio::buffer(in_.data() + in_len_, in_.size() - in_len_),
+      [self = shared_from_this()](std::error_code ec, size_t n) {
+        self->reading_ = false;
+        if (ec) {
+          if (self->state_ != State::kDead && self->state_ != State::kClosing &&
+              self->state_ != State::kHeader)
+            log::Warning("client unexpectedly closed TCP connection " + self->peer_);
+          self->Shutdown();
+          return;
+        }
+        self->in_len_ += n;
+        self->received_since_tick_ = true;
+        self->Process();
+        if (!self->throttled_ && self->out_.size() + self->sending_.size() < kInputPauseWater)
+          self->Read();
+      });
+}
+
+void Connection::Process() {
+  size_t used = 0;
+  if (state_ == State::kHeader) {
+    switch (amqp::CheckProtocolHeader({in_.data(), in_len_})) {
+      case amqp::HeaderCheck::kNeedMore: return;
+      case amqp::HeaderCheck::kRejected:
+        // Answer with the protocol we speak, then close, as the spec asks.
+        out_.append(amqp::kProtocolHeader);
+        close_after_write_ = true;
+        state_ = State::kClosing;
+        Flush();
+        return;
+      case amqp::HeaderCheck::kAccepted:
+        used = amqp::kProtocolHeader.size();
+        state_ = State::kStartOk;
+        SendStart();
+        break;
+    }
+  }
+  events_.clear();
+  Result<size_t> decoded = decoder_.Decode({in_.data() + used, in_len_ - used}, events_);
+  for (auto& e : events_) {
+    if (state_ == State::kDead) return;
+    Status s = Handle(e);
+    if (!s.ok()) {
+      ConnectionError(s, std::get_if<amqp::MethodEvent>(&e) ? &std::get<amqp::MethodEvent>(e).method
+                                                           : nullptr);
+      break;
+    }
+  }
+  if (state_ == State::kDead) return;
+  if (!decoded.ok()) {
+    if (state_ != State::kClosing) ConnectionError(decoded.status(), nullptr);
+    in_len_ = 0;
+  } else {
+    used += *decoded;
+    std::memmove(in_.data(), in_.data() + used, in_len_ - used);
+    in_len_ -= used;
+  }
+  for (auto& [id, ch] : channels_) ch->FlushConfirms();
+  Flush();
+}
+
+Status Connection::Handle(amqp::FrameEvent& event) {
+  if (auto* me = std::get_if<amqp::MethodEvent>(&event)) {
+    if (state_ == State::kClosing) {
+      // After connection.close only close and close-ok count.
+      if (std::holds_alternative<amqp::ConnectionCloseOk>(me->method)) Shutdown();
+      else if (std::holds_alternative<amqp::ConnectionClose>(me->method)) {
+        Send(ChannelId(0), amqp::ConnectionCloseOk{});
+        close_after_write_ = true;
+      }
+      return Status::OK();
+    }
+    if (me->channel.get() == 0) return HandleConnectionMethod(me->method);
+    if (state_ != State::kRunning)
+      return Refuse(amqp::kUnexpectedFrame, "expected 'connection.open' before channel frames");
+    return HandleChannelMethod(me->channel, me->method);
+  }
+  if (std::holds_alternative<amqp::HeartbeatEvent>(event) || state_ == State::kClosing)
+    return Status::OK();
+  const ChannelId ch = std::visit(
+      [](const auto& e) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(e)>, amqp::HeartbeatEvent>) return ChannelId(0);
+        else return e.channel;
+      },
+      event);
+  auto it = channels_.find(ch.get());
+  if (it == channels_.end())
+    return Refuse(amqp::kChannelError, "expected 'channel.open' on channel " + std::to_string(ch.get()));
+  Channel& channel = *it->second;
+  if (channel.closing()) return Status::OK();
+  Status s = std::holds_alternative<amqp::HeaderEvent>(event)
+                 ? channel.OnHeader(std::get<amqp::HeaderEvent>(event))
+                 : channel.OnBody(std::get<amqp::BodyEvent>(event));
+  if (!s.ok()) return ChannelError(channel, s, nullptr);
+  return Status::OK();
+}
+
+Status Connection::HandleConnectionMethod(amqp::Method& m) {
+  if (auto* x = std::get_if<amqp::ConnectionStartOk>(&m); x && state_ == State::kStartOk)
+    return OnStartOk(*x);
+  if (auto* x = std::get_if<amqp::ConnectionTuneOk>(&m); x && state_ == State::kTuneOk)
+    return OnTuneOk(*x);
+  if (auto* x = std::get_if<amqp::ConnectionOpen>(&m); x && state_ == State::kOpen)
+    return OnOpen(*x);
+  if (const auto* close = std::get_if<amqp::ConnectionClose>(&m)) {
+    if (close->reply_code != amqp::kReplySuccess)
+      log::Warning("client closed AMQP connection " + peer_ + " with " +
+                   std::to_string(close->reply_code) + " " + close->reply_text);
+    for (auto& [id, ch] : channels_) ch->Release();
+    channels_.clear();
+    Send(ChannelId(0), amqp::ConnectionCloseOk{});
+    close_after_write_ = true;
+    state_ = State::kClosing;
+    return Status::OK();
+  }
+  if (auto* x = std::get_if<amqp::ConnectionUpdateSecret>(&m); x && state_ == State::kRunning) {
+    WARREN_TRY(Authenticate("PLAIN", std::string(1, '\0') + user_ + '\0' + x->new_secret));
+    log::Info("connection " + peer_ + " updated its secret: " + x->reason);
+    Send(ChannelId(0), amqp::ConnectionUpdateSecretOk{});
+    return Status::OK();
+  }
+  if (std::holds_alternative<amqp::ConnectionBlocked>(m) ||
+      std::holds_alternative<amqp::ConnectionUnblocked>(m))
+    return Status::OK();
+  const std::string name = std::visit([](const auto& x) { return std::string(x.kName); }, m);
+  return Refuse(amqp::kCommandInvalid, "unexpected method '" + name + "' on channel 0");
+}
+
+Status Connection::HandleChannelMethod(ChannelId id, amqp::Method& m) {
+  auto it = channels_.find(id.get());
+  if (std::holds_alternative<amqp::ChannelOpen>(m)) {
+    if (it != channels_.end())
+      return Refuse(amqp::kChannelError, "second 'channel.open' seen");
+    if (channel_max_ != 0 && id.get() > channel_max_)
+      return Refuse(amqp::kNotAllowed, "channel " + std::to_string(id.get()) +
+                                           " exceeds the negotiated channel_max " +
+                                           std::to_string(channel_max_));
+    channels_.emplace(id.get(), std::make_unique<Channel>(*this, id));
+    Send(id, amqp::ChannelOpenOk{});
+    return Status::OK();
+  }
+  if (it == channels_.end())
+    return Refuse(amqp::kChannelError, "expected 'channel.open' on channel " + std::to_string(id.get()));
+  Channel& ch = *it->second;
+  if (std::holds_alternative<amqp::ChannelCloseOk>(m)) {
+    if (ch.closing()) channels_.erase(it);
+    return Status::OK();
+  }
+  if (std::holds_alternative<amqp::ChannelClose>(m)) {
+    ch.Release();
+    channels_.erase(it);
+    Send(id, amqp::ChannelCloseOk{});
+    return Status::OK();
+  }
+  if (ch.closing()) return Status::OK();
+  Status s = ch.OnMethod(m);
+  if (!s.ok()) return ChannelError(ch, s, &m);
+  return Status::OK();
+}
+
+Status Connection::ChannelError(Channel& ch, const Status& error, const amqp::Method* m) {
+  const uint16_t code = amqp::ReplyCodeOf(error).value_or(amqp::kInternalError);
+  if (amqp::ReplyCodeClass(code) != amqp::ErrorClass::kSoft) return error;  // closes the connection
+  auto [class_id, method_id] = MethodIds(m);
+  log::Warning("channel error on connection " + peer_ + ", channel " +
+               std::to_string(ch.id().get()) + ": " + error.message());
+  ch.Release();
+  ch.set_closing();
+  Send(ch.id(), amqp::ChannelClose{code, error.message(), class_id, method_id});
+  return Status::OK();
+}
+
+void Connection::ConnectionError(const Status& error, const amqp::Method* m) {
+  uint16_t code = amqp::ReplyCodeOf(error).value_or(amqp::kInternalError);
+  if (amqp::ReplyCodeClass(code) == amqp::ErrorClass::kSoft) code = amqp::kChannelError;
+  std::string text = error.message();
+  if (!amqp::ReplyCodeOf(error)) text = std::string(amqp::ReplyCodeText(code)) + " - " + text;
+  else if (text.rfind(amqp::ReplyCodeText(code), 0) != 0)
+    text = std::string(amqp::ReplyCodeText(code)) + " - " + text;
+  log::Error("closing AMQP connection " + peer_ + (user_.empty() ? "" : " (user '" + user_ + "')") +
+             ": " + text);
+  auto [class_id, method_id] = MethodIds(m);
+  for (auto& [id, ch] : channels_) ch->Release();
+  channels_.clear();
+  Send(ChannelId(0), amqp::ConnectionClose{code, text, class_id, method_id});
+  state_ = State::kClosing;
+  // The client has a second to answer close-ok; the socket closes either way.
+  heartbeat_timer_.expires_after(std::chrono::seconds(1));
+  heartbeat_timer_.async_wait([self = shared_from_this()](std::error_code e) {
+    if (!e) self->Shutdown();
+  });
+}
+
+void Connection::CloseWith(uint16_t code, const std::string& text) {
+  if (state_ == State::kDead || state_ == State::kClosing) return;
+  if (state_ != State::kRunning) {
+    Shutdown();
+    return;
+  }
+  ConnectionError(Refuse(code, text), nullptr);
+  Flush();
+}
+
+void Connection::ThrottleOn(Queue& q) {
+  if (throttled_) return;
+  // A connection that also consumes from the queue must keep reading its acks.
+  for (const Consumer* c : q.consumers())
+    if (&c->channel->connection() == this) return;
+  throttled_ = true;
+  q.WhenDrained([weak = weak_from_this()] {
+    auto self = weak.lock();
+    if (!self || self->state_ == State::kDead) return;
+    self->throttled_ = false;
+    // Resumed from inside a queue operation: read once that has finished.
+    asio::post(self->core_.io, [self] {
+      if (!self->reading_ && !self->throttled_) self->Read();
+    });
+  });
+}
+
+void Connection::Abandon() {
+  if (state_ == State::kDead) return;
+  std::error_code ec;
+  socket_.non_blocking(true, ec);
+  if (!writing_ && !out_.empty()) socket_.write_some(asio::buffer(out_), ec);
+  Shutdown();
+}
+
+void Connection::Send(ChannelId ch, const amqp::Method& m) {
+  Status s = amqp::WriteMethodFrame(out_, ch, m, frame_max_);
+  if (!s.ok()) log::Error("cannot encode a reply: " + s.message());
+}
+
+void Connection::ScheduleFlush() {
+  if (flush_posted_ || writing_) return;
+  flush_posted_ = true;
+  asio::post(core_.io, [self = shared_from_this()] {
+    self->flush_posted_ = false;
+    self->Flush();
+  });
+}
+
+void Connection::Flush() {
+  if (writing_ || out_.empty() || state_ == State::kDead) return;
+  writing_ = true;
+  sent_since_tick_ = true;
+  sending_.swap(out_);
+  asio::async_write(socket_, asio::buffer(sending_), [self = shared_from_this()](std::error_code ec, size_t) {
+    self->writing_ = false;
+    const bool was_blocked = self->sending_.size() + self->out_.size() > kWriteHighWater;
+    self->sending_.clear();
+    if (ec) {
+      log::Warning("cannot write to AMQP connection " + self->peer_ + ": " + ec.message());
+      self->Shutdown();
+      return;
+    }
+    if (self->close_after_write_ && self->out_.empty()) {
+      self->Shutdown();
+      return;
+    }
+    if (was_blocked && !self->write_blocked())
+      for (auto& [id, ch] : self->channels_) ch->Kick();
+    self->Flush();
+    if (self->state_ != State::kDead && !self->reading_ && !self->throttled_ &&
+        self->out_.size() + self->sending_.size() < kInputPauseWater)
+      self->Read();
+  });
+}
+
+void Connection::Shutdown() {
+  if (state_ == State::kDead) return;
+  auto self = shared_from_this();  // the registry below may hold the last reference
+  const bool was_open = state_ == State::kRunning || (vhost_ && state_ == State::kClosing);
+  state_ = State::kDead;
+  for (auto& [id, ch] : channels_) ch->Release();
+  channels_.clear();
+  if (vhost_) vhost_->OwnerGone(this);
+  core_.connections.erase(this);
+  if (was_open) {
+    ++core_.counters.connections_closed;
+    log::Info("closing AMQP connection " + peer_ + " (user '" + user_ + "')");
+  }
+  heartbeat_timer_.cancel();
+  std::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+}
+
+void Connection::StartHeartbeats() {
+  heartbeat_timer_.cancel();
+  if (heartbeat_ == 0) return;
+  // Two ticks per heartbeat interval: one sends, two silent intervals time out.
+  heartbeat_timer_.expires_after(std::chrono::milliseconds(heartbeat_ * 500));
+  heartbeat_timer_.async_wait([self = shared_from_this()](std::error_code e) {
+    if (!e && self->state_ != State::kDead) self->OnHeartbeatTick();
+  });
+}
+
+void Connection::OnHeartbeatTick() {
+  if (!sent_since_tick_) {
+    amqp::WriteHeartbeat(out_);
+    Flush();
+  }
+  sent_since_tick_ = false;
+  missed_ticks_ = received_since_tick_ ? 0 : missed_ticks_ + 1;
+  received_since_tick_ = false;
+  if (missed_ticks_ >= 4) {
+    log::Error("closing AMQP connection " + peer_ + ": missed heartbeats from client, timeout: " +
+               std::to_string(heartbeat_) + "s");
+    Shutdown();
+    return;
+  }
+  StartHeartbeats();
+}
+
+}  // namespace warren::broker

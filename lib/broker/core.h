@@ -1,0 +1,42 @@
+// What connections share inside the broker: options, the metadata store, the vhosts,
+// the counters and the clock. Internal to lib/broker.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "broker/broker.h"
+#include "broker/vhost.h"
+
+namespace asio {
+class io_context;
+}
+
+namespace warren::broker {
+
+class Connection;
+
+struct Core {
+  asio::io_context& io;
+  meta::Store& store;
+  BrokerOptions options;
+  BrokerCounters counters;
+  std::map<std::string, std::unique_ptr<Vhost>> vhosts;
+  // Every live connection, owned here until it shuts down (a connection waiting for
+  // flow control has no socket operation in flight to keep it alive).
+  std::map<Connection*, std::shared_ptr<Connection>> connections;
+  bool alarm = false;
+
+  static int64_t NowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+  // The vhost's model, created on first use; nullptr when the store has no such vhost.
+  Vhost* FindVhost(const std::string& name);
+};
+
+}  // namespace warren::broker

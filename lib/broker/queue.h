@@ -1,0 +1,158 @@
+// A classic queue: ready messages in order (one lane per priority level), the consumers
+// attached to it, and the limits that apply (TTL, max-length, overflow, dead-lettering,
+// expiry) as the queue's arguments and the policies in effect set them. Owned by a vhost
+// and used only on its shard.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "amqp/field_table.h"
+#include "broker/message.h"
+
+namespace warren::broker {
+
+class Vhost;
+class Channel;
+
+enum class Overflow { kDropHead, kRejectPublish, kRejectPublishDlx };
+
+// What governs a queue, from its x-arguments merged with the effective policy.
+struct QueueSettings {
+  std::optional<int64_t> message_ttl;  // ms
+  std::optional<int64_t> expires;      // ms unused before the queue is deleted
+  std::optional<int64_t> max_length;
+  std::optional<int64_t> max_length_bytes;
+  Overflow overflow = Overflow::kDropHead;
+  std::optional<std::string> dead_letter_exchange;
+  std::optional<std::string> dead_letter_routing_key;
+  uint8_t max_priority = 0;  // 0: no priorities
+  bool single_active_consumer = false;
+};
+
+struct QueueSpec {
+  std::string name;
+  bool durable = false;
+  bool exclusive = false;
+  bool auto_delete = false;
+  amqp::FieldTable args;
+  const void* owner = nullptr;  // the connection owning an exclusive queue
+};
+
+struct Entry {
+  MessagePtr message;
+  uint64_t seq = 0;         // order within the queue, kept across requeues
+  int64_t expires_at = 0;   // steady ms; 0 = never
+  bool redelivered = false;
+};
+
+struct Consumer : std::enable_shared_from_this<Consumer> {
+  std::string tag;
+  Channel* channel = nullptr;
+  class Queue* queue = nullptr;
+  bool no_ack = false;
+  bool exclusive = false;
+  int priority = 0;
+  uint32_t prefetch = 0;  // per-consumer limit (basic.qos global=false); 0 = none
+  uint32_t unacked = 0;
+  amqp::FieldTable args;
+};
+
+enum class EnqueueResult { kAccepted, kRejected };
+
+class Queue : public std::enable_shared_from_this<Queue> {
+ public:
+  Queue(Vhost& vhost, QueueSpec spec, QueueSettings settings, int64_t now_ms);
+
+  const QueueSpec& spec() const { return spec_; }
+  const std::string& name() const { return spec_.name; }
+  const QueueSettings& settings() const { return settings_; }
+  void set_settings(QueueSettings s);
+  bool deleted() const { return deleted_; }
+  void mark_deleted() {
+    deleted_ = true;
+    ReleaseWaiters();
+  }
+
+  // Adds a routed message (applying TTL and the length limits) and delivers what it can.
+  EnqueueResult Enqueue(MessagePtr message, int64_t now_ms);
+  // Puts a delivered message back, in its original place, marked redelivered.
+  void Requeue(Entry entry);
+  // An unacknowledged delivery ended: acked (dropped) or rejected without requeue
+  // (dead-lettered when the queue has a dead-letter exchange).
+  void Settle(Entry entry, bool rejected);
+  // The next ready message for basic.get.
+  std::optional<Entry> Get(int64_t now_ms);
+  // Drops every ready message; how many.
+  size_t Purge();
+  // Drops or dead-letters expired messages at the head.
+  void ExpireHead(int64_t now_ms);
+
+  void AddConsumer(Consumer* c);
+  // True when the queue should now auto-delete (its last consumer went).
+  bool RemoveConsumer(Consumer* c);
+  const std::vector<Consumer*>& consumers() const { return consumers_; }
+  // Delivers ready messages to consumers with credit.
+  void Drain(int64_t now_ms);
+
+  // Flow control: `resume` runs once the queue is back under its low-water mark, loses
+  // its last consumer, or is deleted.
+  void WhenDrained(std::function<void()> resume) { waiters_.push_back(std::move(resume)); }
+  // Over the high-water mark with consumers that are not keeping up.
+  bool backlogged() const { return ready_ > kFlowHighWater && !consumers_.empty(); }
+  void ReleaseWaiters();
+  static constexpr size_t kFlowHighWater = 20000, kFlowLowWater = 10000;
+
+  size_t ready() const { return ready_; }
+  uint64_t ready_bytes() const { return ready_bytes_; }
+  uint32_t unacked() const { return unacked_; }
+  void add_unacked(int n) { unacked_ += n; }
+  int64_t last_used() const { return last_used_; }
+  void touch(int64_t now_ms) { last_used_ = now_ms; }
+  bool had_consumer() const { return had_consumer_; }
+
+ private:
+  std::deque<Entry>& LaneFor(uint8_t priority);
+  Entry* Head();
+  Entry PopHead();
+  void DropHeadForLimits();
+  bool OverLimits(uint64_t extra_bytes, size_t extra) const;
+  Consumer* NextConsumer();
+
+  Vhost& vhost_;
+  QueueSpec spec_;
+  QueueSettings settings_;
+  std::vector<std::deque<Entry>> lanes_;  // lanes_[p]: priority p; highest served first
+  size_t ready_ = 0;
+  uint64_t ready_bytes_ = 0;
+  uint32_t unacked_ = 0;
+  uint64_t next_seq_ = 0;
+  std::vector<Consumer*> consumers_;  // by priority, highest first
+  size_t next_consumer_ = 0;
+  int64_t last_used_;
+  bool had_consumer_ = false;
+  bool deleted_ = false;
+  bool draining_ = false;
+  std::vector<std::function<void()>> waiters_;
+};
+
+// Checks the x-arguments a queue is declared with (x-message-ttl, x-expires,
+// x-max-length, x-max-length-bytes, x-overflow, x-dead-letter-exchange,
+// x-dead-letter-routing-key, x-max-priority, x-single-active-consumer, x-queue-type):
+// PRECONDITION_FAILED (406) in RabbitMQ's words naming `queue` for an invalid one.
+Status ValidateQueueArgs(const amqp::FieldTable& args, const std::string& queue,
+                         const std::string& vhost);
+// The settings from valid arguments merged with the effective policy definition: the
+// lower value wins for TTL, expiry and lengths, the argument for the rest.
+QueueSettings ResolveQueueSettings(const amqp::FieldTable& args, const nlohmann::json& policy);
+// An integer field value of any width; nullopt for other types.
+std::optional<int64_t> FieldInt(const amqp::FieldValue& v);
+
+}  // namespace warren::broker

@@ -1,0 +1,96 @@
+// One virtual host's exchanges, queues and bindings, and the operations AMQP methods
+// perform on them (declare, delete, bind, route, dead-letter) with RabbitMQ's checks and
+// reply texts. Permissions are the channel's business; this is the model. Owned by
+// the broker; used on its shard only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "broker/exchange.h"
+#include "broker/queue.h"
+#include "policy/policy.h"
+
+namespace warren::broker {
+
+// Called for each consumer of a queue that goes away (deleted, expired, auto-deleted).
+using ConsumerGone = std::function<void(Consumer&)>;
+
+class Vhost {
+ public:
+  Vhost(std::string name, std::function<int64_t()> now);
+  ~Vhost();
+
+  const std::string& name() const { return name_; }
+
+  // exchange.declare. `passive`: NOT_FOUND unless it exists. Otherwise creates it or
+  // checks the existing one is equivalent (PRECONDITION_FAILED naming the argument).
+  Status DeclareExchange(const ExchangeSpec& spec, bool passive);
+  // exchange.delete; deleting a missing exchange succeeds, as in RabbitMQ 3.x.
+  Status DeleteExchange(const std::string& name, bool if_unused);
+  Exchange* FindExchange(const std::string& name);
+
+  // queue.declare: the queue (created or existing). `owner` is the declaring
+  // connection, which an exclusive queue belongs to.
+  Result<std::shared_ptr<Queue>> DeclareQueue(QueueSpec spec, bool passive);
+  // queue.delete: how many ready messages were dropped.
+  Result<size_t> DeleteQueue(const std::string& name, bool if_unused, bool if_empty,
+                             const void* owner);
+  // The queue `name` as `owner` may use it: NOT_FOUND or RESOURCE_LOCKED otherwise.
+  Result<Queue*> UsableQueue(const std::string& name, const void* owner);
+  std::shared_ptr<Queue> FindQueue(const std::string& name);
+
+  // queue.bind / exchange.bind and their unbinds; `destination` must exist.
+  Status Bind(const std::string& source, const Destination& destination, const std::string& key,
+              const amqp::FieldTable& args);
+  Status Unbind(const std::string& source, const Destination& destination, const std::string& key,
+                const amqp::FieldTable& args);
+
+  // The queues a message published to `exchange` reaches (each once): through the
+  // exchange's bindings, exchange-to-exchange bindings, the CC and BCC headers, and the
+  // alternate exchange when nothing else matched.
+  void Route(const Exchange& exchange, const Message& message, std::vector<Queue*>& out);
+
+  // Republishes `entry` to the queue's dead-letter exchange with an x-death record;
+  // drops it when the queue has none (or it does not exist).
+  void DeadLetter(Queue& queue, Entry entry, const char* reason);
+
+  // Drops a connection's exclusive queues (the connection closed).
+  void OwnerGone(const void* owner);
+  // Expires message heads and unused queues (x-expires).
+  void Tick(int64_t now_ms);
+  // Recomputes every queue's settings and exchange's alternate exchange from policies.
+  void ApplyPolicies(policy::PolicySet policies, policy::PolicySet operator_policies);
+
+  void set_consumer_gone(ConsumerGone f) { consumer_gone_ = std::move(f); }
+
+  const std::unordered_map<std::string, std::unique_ptr<Exchange>>& exchanges() const { return exchanges_; }
+  const std::unordered_map<std::string, std::shared_ptr<Queue>>& queues() const { return queues_; }
+
+ private:
+  void RemoveQueue(const std::string& name);
+  Result<Exchange*> BindingEnds(const std::string& source, const Destination& destination);
+  Status Locked(const std::string& queue) const;
+  void MaybeAutoDeleteExchange(const std::string& name);
+  nlohmann::json QueuePolicy(const std::string& name) const;
+  std::optional<std::string> AlternateExchange(const Exchange& x) const;
+  void RouteFrom(const Exchange& x, const std::string& key, const amqp::FieldTable* headers,
+                 std::vector<const Exchange*>& visited, std::vector<Queue*>& out);
+
+  std::string name_;
+  std::function<int64_t()> now_;
+  std::unordered_map<std::string, std::unique_ptr<Exchange>> exchanges_;
+  std::unordered_map<std::string, std::shared_ptr<Queue>> queues_;
+  std::unique_ptr<policy::PolicySet> policies_, operator_policies_;
+  ConsumerGone consumer_gone_;
+  std::vector<const Destination*> scratch_;
+};
+
+}  // namespace warren::broker

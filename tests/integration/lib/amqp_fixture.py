@@ -1,0 +1,79 @@
+"""pytest fixtures for AMQP tests: one real node per test module, pika connections to it,
+and a raw socket helper for what no client library sends (bad headers, bad frames)."""
+import os
+import socket
+import struct
+import sys
+
+import pika
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from warren_node import Node  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def node():
+    n = Node()
+    n.start()
+    yield n
+    n.cleanup()
+
+
+def params(node, user="guest", password="guest", vhost="/", host="127.0.0.1", **kw):
+    return pika.ConnectionParameters(host=host, port=node.port, virtual_host=vhost,
+                                     credentials=pika.PlainCredentials(user, password),
+                                     connection_attempts=1, socket_timeout=10,
+                                     blocked_connection_timeout=10, **kw)
+
+
+def connect(node, **kw):
+    return pika.BlockingConnection(params(node, **kw))
+
+
+@pytest.fixture
+def conn(node):
+    c = connect(node)
+    yield c
+    if c.is_open:
+        c.close()
+
+
+@pytest.fixture
+def ch(conn):
+    return conn.channel()
+
+
+def drain(channel, queue, timeout=0.5, auto_ack=True):
+    """Every message a consumer gets within `timeout` of quiet."""
+    got = []
+    for method, props, body in channel.consume(queue, auto_ack=auto_ack, inactivity_timeout=timeout):
+        if method is None:
+            break
+        got.append((method, props, body))
+    channel.cancel()
+    return got
+
+
+def raw_connect(node):
+    s = socket.create_connection(("127.0.0.1", node.port), timeout=5)
+    return s
+
+
+def read_frame(s):
+    """(type, channel, payload) of the next frame, or None at end of stream."""
+    head = b""
+    while len(head) < 7:
+        chunk = s.recv(7 - len(head))
+        if not chunk:
+            return None
+        head += chunk
+    ftype, channel, size = struct.unpack(">BHI", head)
+    payload = b""
+    while len(payload) < size + 1:
+        chunk = s.recv(size + 1 - len(payload))
+        if not chunk:
+            return None
+        payload += chunk
+    assert payload[-1] == 0xCE
+    return ftype, channel, payload[:-1]
