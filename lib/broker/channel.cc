@@ -154,7 +154,7 @@ Status Channel::Consume(const amqp::BasicConsume& m) {
   return Status::OK();
 }
 
-void Channel::DetachConsumer(const std::shared_ptr<Consumer>& c, bool tell_queue) {
+void Channel::DetachConsumer(std::shared_ptr<Consumer> c, bool tell_queue) {
   consumers_.erase(c->tag);
   if (!tell_queue || c->queue->deleted()) return;
   if (c->queue->RemoveConsumer(c.get())) {

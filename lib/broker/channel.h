@@ -83,7 +83,7 @@ class Channel {
   Status SettleTags(uint64_t tag, bool multiple, Settle how);
   Status SettleNow(uint64_t tag, bool multiple, Settle how);
   Status Recover(bool requeue);
-  void DetachConsumer(const std::shared_ptr<Consumer>& c, bool tell_queue);
+  void DetachConsumer(std::shared_ptr<Consumer> c, bool tell_queue);
 
   // Publishing, confirms and transactions (channel_publish.cc).
   Status StartPublish(amqp::BasicPublish& m);

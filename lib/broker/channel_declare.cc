@@ -86,8 +86,7 @@ Status Channel::QueueDeclare(amqp::QueueDeclare& m) {
       }
     }
   }
-  QueueSpec spec{name, m.durable, m.exclusive, m.auto_delete, m.arguments,
-                 m.exclusive ? conn_.owner() : nullptr};
+  QueueSpec spec{name, m.durable, m.exclusive, m.auto_delete, m.arguments, conn_.owner()};
   WARREN_ASSIGN_OR_RETURN(std::shared_ptr<Queue> q, vhost().DeclareQueue(std::move(spec), m.passive));
   last_queue_ = name;
   if (!m.no_wait)

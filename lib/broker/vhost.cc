@@ -170,6 +170,7 @@ Result<std::shared_ptr<Queue>> Vhost::DeclareQueue(QueueSpec spec, bool passive)
   }
   if (passive) return Refuse(amqp::kNotFound, "no " + ResourceName("queue", spec.name, name_));
   WARREN_TRY(ValidateQueueArgs(spec.args, spec.name, name_));
+  if (!spec.exclusive) spec.owner = nullptr;  // only an exclusive queue has an owner
   QueueSettings settings = ResolveQueueSettings(spec.args, QueuePolicy(spec.name));
   const std::string queue_name = spec.name;
   auto q = std::make_shared<Queue>(*this, std::move(spec), std::move(settings), now_());

@@ -37,7 +37,7 @@ class Vhost {
   Status DeleteExchange(const std::string& name, bool if_unused);
   Exchange* FindExchange(const std::string& name);
 
-  // queue.declare: the queue (created or existing). `owner` is the declaring
+  // queue.declare: the queue (created or existing). `spec.owner` is the declaring
   // connection, which an exclusive queue belongs to.
   Result<std::shared_ptr<Queue>> DeclareQueue(QueueSpec spec, bool passive);
   // queue.delete: how many ready messages were dropped.
