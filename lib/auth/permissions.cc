@@ -54,4 +54,19 @@ Status ValidatePermissionPattern(std::string_view text) {
   return p.ok() ? Status::OK() : p.status();
 }
 
+std::string ExpandTopicVariables(std::string pattern, std::string_view user,
+                                 std::string_view vhost, std::string_view client_id) {
+  const std::pair<std::string_view, std::string_view> vars[] = {
+      {"{username}", user}, {"{vhost}", vhost}, {"{client_id}", client_id}};
+  for (const auto& [var, value] : vars) {
+    for (size_t at = 0; (at = pattern.find(var, at)) != std::string::npos; at += value.size())
+      pattern.replace(at, var.size(), value);
+  }
+  return pattern;
+}
+
+Status ValidateTopicPattern(std::string_view text) {
+  return ValidatePermissionPattern(ExpandTopicVariables(std::string(text), "u", "v", "c"));
+}
+
 }  // namespace warren::auth

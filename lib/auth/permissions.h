@@ -37,4 +37,11 @@ class PermissionPattern {
 // OK when `text` compiles; the BadInput of Compile otherwise.
 Status ValidatePermissionPattern(std::string_view text);
 
+// Topic permission patterns may name {username}, {vhost} and {client_id}; RabbitMQ
+// replaces them before it compiles the pattern, so "^{username}\\." is valid.
+std::string ExpandTopicVariables(std::string pattern, std::string_view user,
+                                 std::string_view vhost, std::string_view client_id = "");
+// ValidatePermissionPattern of the pattern with its variables expanded.
+Status ValidateTopicPattern(std::string_view text);
+
 }  // namespace warren::auth

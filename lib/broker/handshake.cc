@@ -26,13 +26,6 @@ bool Capability(const FieldTable& client_properties, const char* name) {
   return b && *b;
 }
 
-std::string Expand(std::string pattern, const std::string& user, const std::string& vhost) {
-  for (auto [var, value] : {std::pair<std::string, std::string>{"{username}", user}, {"{vhost}", vhost}}) {
-    for (size_t at; (at = pattern.find(var)) != std::string::npos;) pattern.replace(at, var.size(), value);
-  }
-  return pattern;
-}
-
 auth::PermissionPattern CompileOrNothing(const std::string& text) {
   auto p = auth::PermissionPattern::Compile(text);
   if (p.ok()) return std::move(p).value();
@@ -179,8 +172,8 @@ Status Connection::LoadGrants() {
   for (const auto& [key, tp] : st.topic_permissions()) {
     const auto& [user, vh, exchange] = key;
     if (user != user_ || vh != vhost) continue;
-    grants_->topics.emplace(exchange, std::make_pair(CompileOrNothing(Expand(tp.write, user_, vhost)),
-                                                    CompileOrNothing(Expand(tp.read, user_, vhost))));
+    grants_->topics.emplace(exchange, std::make_pair(CompileOrNothing(auth::ExpandTopicVariables(tp.write, user_, vhost)),
+                                                    CompileOrNothing(auth::ExpandTopicVariables(tp.read, user_, vhost))));
   }
   return Status::OK();
 }

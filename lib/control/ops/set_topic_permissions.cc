@@ -14,7 +14,7 @@ Result<json> SetTopicPermissions(OpContext& ctx, const OpRequest& req) {
   WARREN_ASSIGN_OR_RETURN(std::string read, BodyString(req, "read"));
   if (exchange.empty()) return Status::BadInput("the exchange name must not be empty");
   for (const std::string* pattern : {&write, &read}) {
-    Status s = auth::ValidatePermissionPattern(*pattern);
+    Status s = auth::ValidateTopicPattern(*pattern);
     if (!s.ok()) {
       return Status::BadInput("Failed to set topic permissions on exchange '" + exchange +
                                   "' for '" + user + "' in virtual host '" + vhost +
