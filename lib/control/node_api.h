@@ -15,6 +15,9 @@
 namespace warren::meta {
 class Store;
 }
+namespace warren::broker {
+class Broker;
+}
 
 namespace warren::control {
 
@@ -59,6 +62,8 @@ class NodeApi {
   // An operation changed the metadata store: the broker re-reads what it caches
   // (policies, deleted vhosts).
   virtual void MetadataChanged() {}
+  // The AMQP engine while the app runs; nullptr when it is stopped.
+  virtual broker::Broker* broker() { return nullptr; }
 };
 
 }  // namespace warren::control

@@ -2,21 +2,14 @@
 
 #include <algorithm>
 
+#include "meta/internal/fields.h"
+
 namespace warren::meta {
 namespace {
 
-// Field access for commands and definitions: a missing or mistyped field is BadInput.
-Result<std::string> Str(const json& c, const char* key) {
-  auto it = c.find(key);
-  if (it == c.end() || !it->is_string())
-    return Status::BadInput(std::string("field '") + key + "' must be a string");
-  return it->get<std::string>();
-}
-
-std::string StrOr(const json& c, const char* key, std::string def) {
-  auto it = c.find(key);
-  return it != c.end() && it->is_string() ? it->get<std::string>() : def;
-}
+using internal::EraseIf;
+using internal::Str;
+using internal::StrOr;
 
 Result<std::vector<std::string>> Tags(const json& c, const char* key) {
   std::vector<std::string> tags;
@@ -46,17 +39,6 @@ Result<std::vector<std::string>> Tags(const json& c, const char* key) {
 }
 
 json TagsJson(const std::vector<std::string>& tags) { return json(tags); }
-
-template <typename Map, typename Pred>
-void EraseIf(Map& m, Pred pred) {
-  for (auto it = m.begin(); it != m.end();) {
-    if (pred(it->first)) {
-      it = m.erase(it);
-    } else {
-      ++it;
-    }
-  }
-}
 
 Result<Policy> PolicyFrom(const json& c) {
   Policy p;
@@ -194,6 +176,7 @@ Status State::ApplyOne(const std::string& op, const json& c) {
       EraseIf(policies_, [&](const auto& k) { return k.first == name; });
       EraseIf(operator_policies_, [&](const auto& k) { return k.first == name; });
       EraseIf(parameters_, [&](const auto& k) { return std::get<0>(k) == name; });
+      EraseVhostEntities(name);
     } else if (op == "vhost.set_limits") {
       auto l = c.find("limits");
       if (l == c.end() || !l->is_object()) return Status::BadInput("field 'limits' must be an object");
@@ -292,7 +275,7 @@ Status State::ApplyOne(const std::string& op, const json& c) {
       return Status::NotFound("Parameter does not exist", "parameter");
     return Status::OK();
   }
-  return Status::BadInput("unknown metadata command '" + op + "'");
+  return ApplyEntity(op, c);
 }
 
 json State::ToDefinitions() const {
@@ -348,25 +331,15 @@ json State::ToDefinitions() const {
   json oper = json::array();
   for (const auto& [_, p] : operator_policies_) oper.push_back(PolicyJson(p));
   d["operator_policies"] = oper;
-  d["queues"] = json::array();
-  d["exchanges"] = json::array();
-  d["bindings"] = json::array();
+  EntitiesToDefinitions(d);
   return d;
 }
 
 Result<std::vector<json>> State::CommandsFromDefinitions(const json& d) {
   if (!d.is_object()) return Status::BadInput("definitions must be a JSON object");
   std::vector<json> out;
-  auto section = [&](const char* key) -> Result<json> {
-    auto it = d.find(key);
-    if (it == d.end() || it->is_null()) return json::array();
-    if (!it->is_array()) return Status::BadInput(std::string("'") + key + "' must be a list");
-    return *it;
-  };
-  auto entry_error = [](const char* key, size_t i, const Status& s) {
-    return Status::BadInput(std::string("definitions: ") + key + "[" + std::to_string(i) +
-                            "]: " + s.message());
-  };
+  auto section = [&](const char* key) { return internal::Section(d, key); };
+  auto entry_error = internal::EntryError;
   // Order matters: vhosts and users before what refers to them.
   WARREN_ASSIGN_OR_RETURN(json vhosts, section("vhosts"));
   for (size_t i = 0; i < vhosts.size(); ++i) {
@@ -410,6 +383,7 @@ Result<std::vector<json>> State::CommandsFromDefinitions(const json& d) {
       out.push_back(std::move(c));
     }
   }
+  WARREN_TRY(EntityCommandsFromDefinitions(d, out));
   return out;
 }
 

@@ -1,5 +1,6 @@
 // The metadata state machine (DESIGN decision 4): users, vhosts, permissions, topic
-// permissions, policies, operator policies, runtime and global parameters. It changes
+// permissions, policies, operator policies, runtime and global parameters, and the
+// durable exchanges, queues and bindings the broker declares. It changes
 // only through Apply(command), which is deterministic: the same commands in the same
 // order give the same state on every node. A command that fails leaves the state as
 // it was. Its snapshot is RabbitMQ's definitions JSON. Not thread-safe: owned by the
@@ -8,6 +9,7 @@
 
 #include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -56,6 +58,36 @@ struct Parameter {
   json value;
 };
 
+// Exchanges, queues and bindings as the broker declared them; the broker checks
+// equivalence and permissions before it submits, the state only records.
+struct Exchange {
+  std::string vhost, name, type;
+  bool durable = true;
+  bool auto_delete = false;
+  bool internal = false;
+  json arguments = json::object();
+};
+
+struct Queue {
+  std::string vhost, name;
+  bool durable = true;
+  bool auto_delete = false;
+  json arguments = json::object();
+};
+
+struct Binding {
+  std::string vhost, source, destination;
+  std::string destination_type = "queue";  // queue | exchange
+  std::string routing_key;
+  json arguments = json::object();
+};
+
+// A binding's identity: every field, the arguments as their (key-sorted) JSON dump.
+// (vhost, source, destination_type, destination, routing_key, arguments)
+using BindingKey =
+    std::tuple<std::string, std::string, std::string, std::string, std::string, std::string>;
+BindingKey KeyOf(const Binding& b);
+
 // Keys are (user, vhost), (user, vhost, exchange), (vhost, name), (vhost, component, name).
 using UserVhost = std::pair<std::string, std::string>;
 
@@ -93,12 +125,25 @@ class State {
     return parameters_;
   }
   const std::map<std::string, json>& global_parameters() const { return global_parameters_; }
+  // Keyed by (vhost, name).
+  const std::map<std::pair<std::string, std::string>, Exchange>& exchanges() const {
+    return exchanges_;
+  }
+  const std::map<std::pair<std::string, std::string>, Queue>& queues() const { return queues_; }
+  // Equal bindings are held once.
+  const std::map<BindingKey, Binding>& bindings() const { return bindings_; }
 
   const User* FindUser(const std::string& name) const;
   const Vhost* FindVhost(const std::string& name) const;
 
  private:
   Status ApplyOne(const std::string& op, const json& c);
+  // exchange.*, queue.*, binding.* (entities.cc); BadInput for any other op.
+  Status ApplyEntity(const std::string& op, const json& c);
+  // Drops what a deleted vhost held: exchanges, queues, bindings.
+  void EraseVhostEntities(const std::string& vhost);
+  void EntitiesToDefinitions(json& d) const;
+  static Status EntityCommandsFromDefinitions(const json& d, std::vector<json>& out);
 
   std::map<std::string, User> users_;
   std::map<std::string, Vhost> vhosts_;
@@ -108,6 +153,9 @@ class State {
   std::map<std::pair<std::string, std::string>, Policy> operator_policies_;
   std::map<std::tuple<std::string, std::string, std::string>, Parameter> parameters_;
   std::map<std::string, json> global_parameters_;
+  std::map<std::pair<std::string, std::string>, Exchange> exchanges_;
+  std::map<std::pair<std::string, std::string>, Queue> queues_;
+  std::map<BindingKey, Binding> bindings_;
 };
 
 // rabbitmqctl's wording for the common failures, shared by the ops and the state.

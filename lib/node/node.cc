@@ -295,6 +295,8 @@ class NodeImpl : public control::NodeApi {
     if (broker_) broker_->MetadataChanged();
   }
 
+  broker::Broker* broker() override { return broker_.get(); }
+
   std::string MetadataDir() const { return env_.data_dir + "/meta"; }
 
   uint64_t DiskLimit() const {

@@ -13,15 +13,11 @@
 namespace warren::store {
 namespace {
 
-constexpr size_t kHeader = 8;
-constexpr uint32_t kMaxRecord = 256u << 20;  // a metadata command is never this large
+constexpr size_t kHeader = kRecordHeaderBytes;
+constexpr uint32_t kMaxRecord = kMaxRecordBytes;
 
 Status IoError(const std::string& what, const std::string& path) {
   return Status::Unavailable(what + " " + path + ": " + std::strerror(errno));
-}
-
-void PutU32(std::string& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out += char((v >> (8 * i)) & 0xff);
 }
 
 uint32_t GetU32(const char* p) {
@@ -42,16 +38,23 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
   return Status::OK();
 }
 
-std::string Frame(std::string_view payload) {
-  std::string rec;
-  rec.reserve(kHeader + payload.size());
-  PutU32(rec, uint32_t(payload.size()));
-  PutU32(rec, Crc32(payload));
-  rec.append(payload);
-  return rec;
+void SetU32(char* p, uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = char((v >> (8 * i)) & 0xff);
 }
 
 }  // namespace
+
+size_t BeginRecord(std::string& out) {
+  const size_t start = out.size();
+  out.append(kHeader, '\0');
+  return start;
+}
+
+void EndRecord(std::string& out, size_t start) {
+  std::string_view payload(out.data() + start + kHeader, out.size() - start - kHeader);
+  SetU32(out.data() + start, uint32_t(payload.size()));
+  SetU32(out.data() + start + 4, Crc32(payload));
+}
 
 RecordLog::~RecordLog() {
   if (fd_ >= 0) ::close(fd_);
@@ -112,7 +115,15 @@ Status RecordLog::Append(std::string_view payload) {
 
 Status RecordLog::AppendBatch(const std::vector<std::string>& payloads) {
   std::string buf;
-  for (const auto& p : payloads) buf += Frame(p);
+  for (const auto& p : payloads) {
+    size_t start = BeginRecord(buf);
+    buf.append(p);
+    EndRecord(buf, start);
+  }
+  return AppendFramed(buf);
+}
+
+Status RecordLog::AppendFramed(std::string_view buf) {
   Status s = WriteAll(fd_, buf, path_);
   if (s.ok() && ::fdatasync(fd_) != 0) s = IoError("cannot sync", path_);
   if (!s.ok()) {
@@ -144,13 +155,16 @@ Status WriteFileAtomically(const std::string& path, std::string_view data) {
   std::string dir = path.substr(0, path.find_last_of('/') == std::string::npos
                                        ? 0
                                        : path.find_last_of('/'));
-  if (dir.empty()) dir = ".";
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    (void)::fsync(dfd);
-    ::close(dfd);
-  }
+  (void)SyncDirectory(dir.empty() ? "." : dir);
   return Status::OK();
+}
+
+Status SyncDirectory(const std::string& dir) {
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return IoError("cannot open directory", dir);
+  Status s = ::fsync(dfd) == 0 ? Status::OK() : IoError("cannot sync directory", dir);
+  ::close(dfd);
+  return s;
 }
 
 Result<std::string> ReadWholeFile(const std::string& path) {

@@ -2,7 +2,8 @@
 // little-endian. Append returns only after the record is on disk (fdatasync). Opening a
 // log replays every whole record and cuts off a torn or corrupt tail, reporting what it
 // cut, so a crash mid-write loses only the record that was never acknowledged.
-// Not thread-safe: one owner.
+// BeginRecord/EndRecord frame records into a caller's buffer (the message store's
+// segments use the same framing). Not thread-safe: one owner.
 #pragma once
 
 #include <cstdint>
@@ -10,10 +11,21 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 
 namespace warren::store {
+
+constexpr size_t kRecordHeaderBytes = 8;
+// Longer records are read as corruption; writers must stay below.
+constexpr uint32_t kMaxRecordBytes = 256u << 20;
+
+// Starts a record at the end of `out` by reserving its header; returns its start.
+size_t BeginRecord(std::string& out);
+// Completes the record begun at `start`: what was appended since is its payload.
+// REQUIRES: the payload is at most kMaxRecordBytes.
+void EndRecord(std::string& out, size_t start);
 
 struct Recovery {
   uint64_t records = 0;          // whole records replayed
@@ -38,6 +50,9 @@ class RecordLog {
   Status Append(std::string_view payload);
   // Appends several records with one sync (a group commit).
   Status AppendBatch(const std::vector<std::string>& payloads);
+  // Appends records framed by BeginRecord/EndRecord with one write and one fdatasync.
+  // On error nothing of them stays in the file; Unavailable.
+  Status AppendFramed(std::string_view records);
   // Empties the log (after its content went into a snapshot).
   Status Reset();
   uint64_t size() const { return size_; }
@@ -52,6 +67,8 @@ class RecordLog {
 // Writes `data` to `path` so that a crash leaves either the old or the new file:
 // temp file, fsync, rename, fsync of the directory.
 Status WriteFileAtomically(const std::string& path, std::string_view data);
+// fsyncs the directory `dir`, so that files created, renamed or removed in it stay so.
+Status SyncDirectory(const std::string& dir);
 // The whole content of `path`; NotFound when it does not exist.
 Result<std::string> ReadWholeFile(const std::string& path);
 

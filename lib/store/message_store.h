@@ -1,0 +1,126 @@
+// The persistent messages of durable queues (DESIGN decision 6): append-only segment
+// files of CRC-framed records (append, remove, remove-queue) in one directory. Appends
+// and removals are buffered in memory; Sync writes the batch with one write() and one
+// fdatasync (a group commit), so a publisher confirm sent after Sync is never early.
+// A segment whose messages are all removed is deleted whole, never in a way that could
+// bring a removed message back. docs/storage.md has the format and recovery rules.
+// Not thread-safe: one owner (the shard or thread that owns the queues it serves).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/status.h"
+
+namespace warren::store {
+
+class RecordLog;
+namespace internal {
+struct SegmentRecord;
+}
+
+struct MessageStoreOptions {
+  std::string dir;                               // created if missing
+  uint64_t segment_bytes = 64ull << 20;          // a segment rolls over past this size
+  std::function<void(const std::string&)> warn;  // recovery and clean-up notices
+};
+
+struct RecoveredMessage {
+  uint64_t id;
+  std::string payload;
+};
+
+class MessageStore {
+ public:
+  ~MessageStore();
+  MessageStore(const MessageStore&) = delete;
+  MessageStore& operator=(const MessageStore&) = delete;
+
+  // Creates the directory if needed and reads every segment in it; a torn or corrupt
+  // record ends its segment (the rest of that segment is cut, other segments are kept)
+  // and is reported through `warn` with the file and offset. Unavailable when the
+  // directory or a segment cannot be created, read or written.
+  static Result<std::unique_ptr<MessageStore>> Open(MessageStoreOptions options);
+
+  // Every message appended and not removed before the last Sync of the previous run,
+  // per queue key, in append order. Hands them over: a second call returns nothing.
+  // REQUIRES: called after Open, before any Append.
+  std::map<std::string, std::vector<RecoveredMessage>> Recover();
+
+  // Buffers a message of `queue` (an opaque key). Ids are unique per queue; appending
+  // an id that is held replaces it. Not durable until Sync. BadInput when the record
+  // would exceed kMaxRecordBytes.
+  Status Append(std::string_view queue, uint64_t id, std::string_view payload);
+  // Buffers the removal (an ack) of a held message; an unknown id is ignored.
+  void Remove(std::string_view queue, uint64_t id);
+  // Buffers the removal of every message `queue` holds (the queue was deleted or purged).
+  void RemoveQueue(std::string_view queue);
+
+  // Writes what is buffered and makes it durable with one fdatasync, then rolls the
+  // segment over and deletes obsolete segments as needed. Unavailable on an I/O error;
+  // the buffered records are kept and written by the next Sync.
+  Status Sync();
+  // Whether records were buffered since the last successful Sync.
+  bool dirty() const { return !buffer_.empty(); }
+
+  struct Stats {
+    uint64_t segments = 0;       // segment files on disk
+    uint64_t bytes = 0;          // their total size (buffered records not counted)
+    uint64_t live_messages = 0;  // appended and not removed, buffered ones included
+  };
+  Stats stats() const;
+
+ private:
+  // What the store knows of one segment file.
+  struct Segment {
+    uint64_t bytes = 0;
+    uint64_t live = 0;  // messages appended in it and not removed
+    // Earlier segments holding messages that this segment's removal records removed:
+    // while one of them is on disk, deleting this one would bring those messages back.
+    std::set<uint64_t> pins;
+  };
+  struct Held {
+    uint64_t segment;
+    uint64_t seq;  // append order, for Recover
+  };
+  using QueueIndex = std::unordered_map<uint64_t, Held>;
+  using Payloads = std::unordered_map<uint64_t, std::string>;
+
+  explicit MessageStore(MessageStoreOptions options);
+  Status Load();
+  Status ReplaySegment(uint64_t number, bool last);
+  void Replay(std::string_view record, uint64_t* undecodable);
+  // Index updates shared by the write path and recovery; the record doing them is in
+  // the active segment. Drop and DropQueue return false when nothing was held.
+  void Hold(std::string_view queue, uint64_t id);
+  bool Drop(std::string_view queue, uint64_t id);
+  bool DropQueue(std::string_view queue);
+  void Release(const Held& held);
+  void Buffer(const internal::SegmentRecord& record);
+  Status StartSegment(uint64_t number);
+  void Collect();
+  std::string SegmentPath(uint64_t number) const;
+  void Warn(const std::string& message) const;
+
+  MessageStoreOptions options_;
+  std::map<uint64_t, Segment> segments_;
+  uint64_t active_ = 0;               // the segment being written
+  std::unique_ptr<RecordLog> log_;    // open on the active segment
+  std::string buffer_;                // framed records not yet written
+  std::map<std::string, QueueIndex, std::less<>> index_;  // where each held message lives
+  uint64_t live_ = 0;
+  uint64_t next_seq_ = 0;
+  bool collect_ = false;              // a segment may have become obsolete
+  bool directory_dirty_ = false;      // unlinks not yet made durable
+  // Filled by Open, handed over by Recover: payloads of held messages by queue and id.
+  std::map<std::string, Payloads, std::less<>> recovered_;
+};
+
+}  // namespace warren::store
