@@ -29,6 +29,7 @@ struct BrokerOptions {
   uint32_t frame_max = 131072;
   uint16_t heartbeat = 60;  // seconds proposed in connection.tune; 0 disables
   uint64_t max_message_size = 134217728;
+  uint32_t handshake_timeout_ms = 10000;  // to get from TCP connect to connection.open
   std::vector<std::string> loopback_users = {"guest"};
 };
 
@@ -64,8 +65,58 @@ class Broker {
   virtual const BrokerCounters& counters() const = 0;
   virtual size_t connection_count() const = 0;
   virtual size_t channel_count() const = 0;
-  // One JSON object per queue (vhost, name, durable, messages_ready, ...).
+
+  // What the admin service lists and changes (admin.cc). Rows are JSON objects keyed by
+  // RabbitMQ's info item names; a vhost the engine has not loaded lists nothing (the
+  // caller checks that the vhost exists). Identifiers of queues, channels and
+  // connections are pid-like: "<node.creation.serial.0>".
   virtual nlohmann::json ListQueues(const std::string& vhost) const = 0;
+  virtual nlohmann::json ListExchanges(const std::string& vhost) const = 0;
+  // Includes the default exchange's implicit binding to every queue.
+  virtual nlohmann::json ListBindings(const std::string& vhost) const = 0;
+  virtual nlohmann::json ListConnections() const = 0;
+  virtual nlohmann::json ListChannels() const = 0;
+  virtual nlohmann::json ListConsumers(const std::string& vhost) const = 0;
+
+  // How many ready messages were dropped. NotFound (subject queue) for a missing queue.
+  virtual Result<size_t> PurgeQueue(const std::string& vhost, const std::string& name) = 0;
+  // How many ready messages went with the queue. NotFound (subject queue) for a missing
+  // queue; Precondition (subject in_use / not_empty) when a condition fails.
+  virtual Result<size_t> DeleteQueue(const std::string& vhost, const std::string& name,
+                                     bool if_unused, bool if_empty) = 0;
+  // Closes the connection named `name` ("peer -> local") or with that pid-like id,
+  // with 320 CONNECTION_FORCED. NotFound when there is none.
+  virtual Status CloseConnection(const std::string& name, const std::string& explanation) = 0;
+  // Closes the connections of `vhost` (every vhost when empty), at most `limit` of them
+  // (0: no limit), `delay_ms` apart. How many it closes.
+  virtual size_t CloseAllConnections(const std::string& vhost, size_t limit, uint32_t delay_ms,
+                                     const std::string& explanation) = 0;
+
+  // Declarations, bindings, publishing and basic.get on behalf of an operator, through
+  // the same code paths as the AMQP methods. Errors carry the AMQP reply text with the
+  // kind of its code (404 NotFound, 405/406 Precondition, others BadInput). `arguments`
+  // is a JSON object (field_json.h).
+  virtual Status DeclareQueue(const std::string& vhost, const std::string& name, bool durable,
+                              bool auto_delete, const nlohmann::json& arguments) = 0;
+  virtual Status DeclareExchange(const std::string& vhost, const std::string& name,
+                                 const std::string& type, bool durable, bool auto_delete,
+                                 bool internal, const nlohmann::json& arguments) = 0;
+  virtual Status DeleteExchange(const std::string& vhost, const std::string& name,
+                                bool if_unused) = 0;
+  virtual Status Bind(const std::string& vhost, const std::string& source,
+                      const std::string& destination, bool destination_is_exchange,
+                      const std::string& routing_key, const nlohmann::json& arguments,
+                      bool unbind) = 0;
+  // How many queues the message reached. `properties` uses basic.properties' field
+  // names (content_type, delivery_mode, headers, ...).
+  virtual Result<size_t> Publish(const std::string& vhost, const std::string& exchange,
+                                 const std::string& routing_key,
+                                 const nlohmann::json& properties, std::string payload) = 0;
+  // Up to `count` messages from the head of `queue`, removed (requeue false) or put
+  // back marked redelivered. Rows: payload, payload_bytes, redelivered, exchange,
+  // routing_key, message_count (left after this one), properties.
+  virtual Result<nlohmann::json> Get(const std::string& vhost, const std::string& queue,
+                                     size_t count, bool requeue) = 0;
 };
 
 }  // namespace warren::broker

@@ -45,8 +45,9 @@ void Connection::Start() {
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   in_.resize(kReadBuffer);
   log::Debug("accepting AMQP connection from " + peer_);
-  // RabbitMQ's handshake_timeout: a client has 10 s to get through to connection.open.
-  heartbeat_timer_.expires_after(std::chrono::seconds(10));
+  // RabbitMQ's handshake_timeout: a client that does not get through to
+  // connection.open in time is disconnected.
+  heartbeat_timer_.expires_after(std::chrono::milliseconds(core_.options.handshake_timeout_ms));
   heartbeat_timer_.async_wait([self = shared_from_this()](std::error_code e) {
     if (e || self->state_ == State::kRunning || self->state_ == State::kDead) return;
     log::Warning("closing AMQP connection from " + self->peer_ + ": handshake timeout");
@@ -71,6 +72,8 @@ void Connection::Read() {
           return;
         }
         self->in_len_ += n;
+        self->recv_oct_ += n;
+        ++self->recv_cnt_;
         self->received_since_tick_ = true;
         self->Process();
         if (!self->throttled_ && self->out_.size() + self->sending_.size() < kInputPauseWater)
@@ -307,6 +310,8 @@ void Connection::Flush() {
   writing_ = true;
   sent_since_tick_ = true;
   sending_.swap(out_);
+  send_oct_ += sending_.size();
+  ++send_cnt_;
   asio::async_write(socket_, asio::buffer(sending_), [self = shared_from_this()](std::error_code ec, size_t) {
     self->writing_ = false;
     const bool was_blocked = self->sending_.size() + self->out_.size() > kWriteHighWater;

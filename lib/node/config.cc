@@ -18,7 +18,7 @@ constexpr const char* kKnownPrefixes[] = {
     "listeners.tcp",  "loopback_users", "default_user", "default_pass", "default_vhost",
     "default_user_tags", "default_permissions", "vm_memory_high_watermark", "disk_free_limit",
     "log.",           "cluster_name",   "cluster_partition_handling", "heartbeat",
-    "frame_max",      "channel_max",    "max_message_size", "management.", "prometheus.", "warren.",
+    "frame_max",      "channel_max",    "max_message_size", "handshake_timeout", "management.", "prometheus.", "warren.",
     "cluster_formation", "queue_master_locator", "collect_statistics_interval"};
 
 // Settings warren acts on must be spelled exactly; a typo there would silently leave

@@ -286,6 +286,7 @@ class NodeImpl : public control::NodeApi {
     o.frame_max = uint32_t(number("frame_max", o.frame_max));
     o.channel_max = uint16_t(number("channel_max", o.channel_max));
     o.max_message_size = number("max_message_size", o.max_message_size);
+    o.handshake_timeout_ms = uint32_t(number("handshake_timeout", o.handshake_timeout_ms));
     if (auto it = config_.flat.find("cluster_name"); it != config_.flat.end() && it->is_string())
       o.cluster_name = it->get<std::string>();
     return o;
