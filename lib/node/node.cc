@@ -1,6 +1,7 @@
 #include "node/node.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -315,6 +316,9 @@ class NodeImpl : public control::NodeApi {
     monitor_.expires_after(std::chrono::seconds(1));
     monitor_.async_wait([this](std::error_code ec) {
       if (ec) return;
+      // Memory freed after a backlog drains goes back to the system, so RSS (and the
+      // memory alarm) follows what the node holds, not what it once held.
+      if (++monitor_ticks_ % 10 == 0) ::malloc_trim(0);
       CheckResources();
       ScheduleMonitor();
     });
@@ -364,6 +368,7 @@ class NodeImpl : public control::NodeApi {
   bool memory_alarm_ = false;
   bool disk_alarm_ = false;
   bool shutting_down_ = false;
+  uint64_t monitor_ticks_ = 0;
 };
 
 }  // namespace

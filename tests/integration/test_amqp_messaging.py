@@ -10,7 +10,7 @@ import pika
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from amqp_fixture import ch, conn, connect, drain, node  # noqa: E402,F401
+from amqp_fixture import ch, conn, connect, drain, node, pump  # noqa: E402,F401
 
 
 def test_properties_and_headers_round_trip(ch):
@@ -80,10 +80,12 @@ def test_prefetch_limits_unacked_deliveries(conn):
     ch.basic_qos(prefetch_count=3)
     got = []
     ch.basic_consume(q, lambda c, m, p, b: got.append(m))
-    conn.process_data_events(time_limit=0.3)
+    pump(conn, lambda: len(got) >= 3)
+    conn.process_data_events(time_limit=0.2)  # no more may come
     assert len(got) == 3
     ch.basic_ack(got[-1].delivery_tag, multiple=True)
-    conn.process_data_events(time_limit=0.3)
+    pump(conn, lambda: len(got) >= 6)
+    conn.process_data_events(time_limit=0.2)
     assert len(got) == 6
 
 
@@ -151,7 +153,7 @@ def test_deleting_a_queue_cancels_its_consumers(conn):
     other = connect(node_of(conn))
     other.channel().queue_delete(q)
     other.close()
-    conn.process_data_events(time_limit=0.3)
+    pump(conn, lambda: cancelled)
     assert cancelled == [tag]
 
 
@@ -183,7 +185,7 @@ def test_round_robin_between_consumers(conn):
     ch.basic_consume(q, lambda c, m, p, body: b.append(body), auto_ack=True)
     for i in range(10):
         ch.basic_publish("", q, str(i).encode())
-    conn.process_data_events(time_limit=0.3)
+    pump(conn, lambda: len(a) + len(b) >= 10)
     assert (a, b) == ([b"0", b"2", b"4", b"6", b"8"], [b"1", b"3", b"5", b"7", b"9"])
 
 

@@ -10,7 +10,7 @@ import pika
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from amqp_fixture import ch, conn, connect, drain, node  # noqa: E402,F401
+from amqp_fixture import ch, conn, connect, drain, eventually, node, pump  # noqa: E402,F401
 
 
 def count(ch, q):
@@ -24,7 +24,7 @@ def test_queue_ttl_dead_letters_with_x_death(ch):
     q = ch.queue_declare("", exclusive=True, arguments={
         "x-message-ttl": 100, "x-dead-letter-exchange": "dlx"}).method.queue
     ch.basic_publish("", q, b"expiring", pika.BasicProperties(headers={"h": "v"}))
-    time.sleep(0.4)
+    assert eventually(lambda: count(ch, dead) == 1)
     assert count(ch, q) == 0
     method, props, body = ch.basic_get(dead, auto_ack=True)
     assert body == b"expiring"
@@ -41,7 +41,7 @@ def test_per_message_expiration_and_rejection_dead_letter_routing_key(ch):
         "x-dead-letter-exchange": "", "x-dead-letter-routing-key": dead}).method.queue
     ch.basic_publish("", q, b"short", pika.BasicProperties(expiration="50"))
     ch.basic_publish("", q, b"kept")
-    time.sleep(0.3)
+    assert eventually(lambda: count(ch, dead) == 1)
     method, _, body = ch.basic_get(q)
     assert body == b"kept"
     ch.basic_reject(method.delivery_tag, requeue=False)
@@ -68,7 +68,7 @@ def test_max_length_bytes(ch):
 
 def test_queue_expires_when_unused(ch):
     ch.queue_declare("expiring-queue", arguments={"x-expires": 200})
-    time.sleep(0.6)
+    time.sleep(0.5)
     with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
         ch.queue_declare("expiring-queue", passive=True)
     assert e.value.reply_code == 404
@@ -92,11 +92,11 @@ def test_single_active_consumer(node):
     ch_b.basic_consume(q, lambda c, m, p, body: b.append(body), auto_ack=True)
     for i in range(4):
         ch.basic_publish("", q, str(i).encode())
-    ca.process_data_events(time_limit=0.2)
+    pump(ca, lambda: len(a) == 4)
     cb.process_data_events(time_limit=0.1)
     ch.basic_cancel(tag_a)
     ch.basic_publish("", q, b"after")
-    cb.process_data_events(time_limit=0.3)
+    pump(cb, lambda: b)
     assert a == [b"0", b"1", b"2", b"3"] and b == [b"after"]
     ch.queue_delete(q)
     ca.close()
@@ -192,8 +192,7 @@ def test_policy_sets_ttl_and_operator_policy_caps_it(node, conn):
     assert node.ctl("set_policy", "short", "^pol\\.", '{"message-ttl": 50}', "--apply-to",
                     "queues").returncode == 0
     ch.basic_publish("", q, b"soon gone")
-    time.sleep(0.3)
-    assert count(ch, q) == 0
+    assert eventually(lambda: count(ch, q) == 0)
     node.ctl("clear_policy", "short")
     node.ctl("clear_operator_policy", "cap")
     ch.queue_delete(q)

@@ -4,6 +4,7 @@ import os
 import socket
 import struct
 import sys
+import time
 
 import pika
 import pytest
@@ -53,6 +54,23 @@ def drain(channel, queue, timeout=0.5, auto_ack=True):
         got.append((method, props, body))
     channel.cancel()
     return got
+
+
+def pump(conn, done, timeout=5):
+    """Dispatches a connection's deliveries until `done()` or `timeout` seconds."""
+    deadline = time.time() + timeout
+    while not done() and time.time() < deadline:
+        conn.process_data_events(time_limit=0.05)
+
+
+def eventually(check, timeout=5):
+    """Polls `check()` until it is true (then returns) or `timeout` seconds pass."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return check()
 
 
 def raw_connect(node):

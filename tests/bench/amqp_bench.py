@@ -1,0 +1,219 @@
+#!/usr/bin/python3
+"""Broker throughput and latency of warren, side by side with RabbitMQ 3.10.8 (Debian's
+rabbitmq-server) when --rabbitmq is given: the same warren-perf runs against both in one
+run, so the ratios compare like with like on a shared machine.
+
+    tests/bench/amqp_bench.py --bin-dir build/bin [--rabbitmq] [--seconds 10]
+
+Not a test: it prints a Markdown table; run it on a quiet machine.
+"""
+import argparse
+import json
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Warren:
+    name = "warren"
+
+    def __init__(self, bin_dir):
+        self.bin_dir = bin_dir
+        self.root = tempfile.mkdtemp(prefix="warren-bench-")
+        self.port = free_port()
+        self.env = {"PATH": os.environ["PATH"], "HOME": self.root,
+                    "WARREN_NODENAME": "amqpbench@localhost", "WARREN_NODE_PORT": str(self.port),
+                    "WARREN_DIST_PORT": str(free_port()), "WARREN_BASE": self.root + "/base",
+                    "WARREN_RUN_DIR": self.root + "/run"}
+
+    def start(self):
+        subprocess.run([os.path.join(self.bin_dir, "warren-server"), "-detached"], env=self.env,
+                       check=True, capture_output=True)
+        with open(f"{self.root}/base/data/amqpbench@localhost.pid") as f:
+            self.pid = int(f.read())
+
+    def stop(self):
+        subprocess.run([os.path.join(self.bin_dir, "warrenctl"), "stop"], env=self.env,
+                       capture_output=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class RabbitMQ:
+    name = "RabbitMQ 3.10.8"
+
+    def __init__(self):
+        self.root = tempfile.mkdtemp(prefix="rabbit-bench-")
+        self.port = free_port()
+        self.node = "amqpbench@localhost"
+        with open(self.root + "/enabled_plugins", "w") as f:
+            f.write("[].\n")
+        self.env = dict(os.environ, RABBITMQ_NODENAME=self.node, RABBITMQ_NODE_PORT=str(self.port),
+                        RABBITMQ_DIST_PORT=str(free_port()),
+                        RABBITMQ_MNESIA_BASE=self.root + "/mnesia",
+                        RABBITMQ_LOG_BASE=self.root + "/log",
+                        RABBITMQ_ENABLED_PLUGINS_FILE=self.root + "/enabled_plugins",
+                        RABBITMQ_CONFIG_FILE=self.root + "/rabbitmq", HOME=self.root)
+
+    def start(self):
+        self.proc = subprocess.Popen(["rabbitmq-server"], env=self.env, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        subprocess.run(["rabbitmqctl", "-n", self.node, "await_startup", "-t", "60"], env=self.env,
+                       check=True, capture_output=True)
+        out = subprocess.run(["rabbitmqctl", "-n", self.node, "eval", "os:getpid()."],
+                             env=self.env, capture_output=True, text=True).stdout
+        self.pid = int(out.strip().strip('"'))
+
+    def stop(self):
+        subprocess.run(["rabbitmqctl", "-n", self.node, "stop"], env=self.env, capture_output=True)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def perf(bin_dir, broker, args, seconds):
+    uri = f"amqp://guest:guest@127.0.0.1:{broker.port}/%2F"
+    r = subprocess.run([os.path.join(bin_dir, "warren-perf"), "-h", uri, "-z", str(seconds),
+                        "--json", *args], capture_output=True, text=True, timeout=seconds + 120)
+    if r.returncode != 0:
+        raise RuntimeError(f"warren-perf {args} against {broker.name}: {r.stderr}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def parallel_perf(bin_dir, broker, queues, seconds):
+    """One warren-perf per queue, side by side; the summed receive rate."""
+    uri = f"amqp://guest:guest@127.0.0.1:{broker.port}/%2F"
+    procs = [subprocess.Popen([os.path.join(bin_dir, "warren-perf"), "-h", uri, "-z", str(seconds),
+                               "--json", "-x", "1", "-y", "1", "-s", "16", "-a", "-u", f"bench-q{i}"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for i in range(queues)]
+    total = 0
+    for p in procs:
+        out, err = p.communicate(timeout=seconds + 120)
+        if p.returncode != 0:
+            raise RuntimeError(err)
+        total += json.loads(out.strip().splitlines()[-1])["receive_rate"]
+    return total
+
+
+def idle_connections(broker, n):
+    """RSS growth per connection for `n` connections that opened and then sit idle."""
+    def handshake():
+        s = socket.create_connection(("127.0.0.1", broker.port))
+        s.sendall(b"AMQP\x00\x00\x09\x01")
+        def frame(cls, mth, args):
+            payload = struct.pack(">HH", cls, mth) + args
+            return struct.pack(">BHI", 1, 0, len(payload)) + payload + b"\xce"
+        def read():
+            head = b""
+            while len(head) < 7:
+                head += s.recv(7 - len(head))
+            size = struct.unpack(">I", head[3:7])[0]
+            body = b""
+            while len(body) < size + 1:
+                body += s.recv(size + 1 - len(body))
+        read()
+        s.sendall(frame(10, 11, struct.pack(">I", 0) + b"\x05PLAIN" + struct.pack(">I", 12) +
+                        b"\x00guest\x00guest" + b"\x05en_US"))
+        read()
+        s.sendall(frame(10, 31, struct.pack(">HIH", 2047, 131072, 0)))
+        s.sendall(frame(10, 40, b"\x01/\x00\x00"))
+        read()
+        return s
+    before = rss_kb(broker.pid)
+    socks = [handshake() for _ in range(n)]
+    time.sleep(2)
+    after = rss_kb(broker.pid)
+    for s in socks:
+        s.close()
+    return (after - before) / n
+
+
+def measure(bin_dir, broker, seconds):
+    out = {}
+    broker.start()
+    try:
+        cpu0 = cpu_seconds(broker.pid)
+        r = perf(bin_dir, broker, ["-x", "1", "-y", "1", "-s", "16", "-a", "-u", "b-auto"], seconds)
+        out["autoack"] = r["receive_rate"]
+        out["cpu_us_per_msg"] = (cpu_seconds(broker.pid) - cpu0) / max(r["received"], 1) * 1e6
+        r = perf(bin_dir, broker, ["-x", "1", "-y", "1", "-s", "16", "-q", "100", "-m", "50",
+                                   "-u", "b-manual"], seconds)
+        out["manual"] = r["receive_rate"]
+        r = perf(bin_dir, broker, ["-x", "1", "-y", "1", "-s", "1000", "-f", "persistent", "-c",
+                                   "100", "-q", "100", "-u", "b-persistent"], seconds)
+        out["persistent"] = r["receive_rate"]
+        r = perf(bin_dir, broker, ["-x", "4", "-y", "4", "-s", "16", "-a", "-u", "b-4x4"], seconds)
+        out["4x4_one_queue"] = r["receive_rate"]
+        out["4x4_four_queues"] = parallel_perf(bin_dir, broker, 4, seconds)
+        r = perf(bin_dir, broker, ["-x", "1", "-y", "1", "-s", "16", "-a", "-r", "1000",
+                                   "-u", "b-latency"], seconds)
+        out["p99_us"] = r["latency_us"]["p99"]
+        out["median_us"] = r["latency_us"]["median"]
+        out["idle_rss_mb"] = rss_kb(broker.pid) / 1024
+        out["kb_per_idle_connection"] = idle_connections(broker, 1000)
+    finally:
+        broker.stop()
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--bin-dir", required=True)
+    ap.add_argument("--rabbitmq", action="store_true")
+    ap.add_argument("--seconds", type=int, default=10)
+    args = ap.parse_args()
+    bin_dir = os.path.abspath(args.bin_dir)
+    w = measure(bin_dir, Warren(bin_dir), args.seconds)
+    r = measure(bin_dir, RabbitMQ(), args.seconds) if args.rabbitmq else None
+
+    rows = [("1 producer, 1 consumer, 16 B, auto-ack", "autoack", "msg/s", "{:,.0f}"),
+            ("same, manual ack, prefetch 100, multi-ack 50", "manual", "msg/s", "{:,.0f}"),
+            ("1 KB persistent, confirms (100), manual ack", "persistent", "msg/s", "{:,.0f}"),
+            ("4 producers, 4 consumers, 16 B, one queue", "4x4_one_queue", "msg/s", "{:,.0f}"),
+            ("4 x (1 producer, 1 consumer), 16 B, four queues", "4x4_four_queues", "msg/s",
+             "{:,.0f}"),
+            ("latency at 1000 msg/s, median", "median_us", "µs", "{:,.0f}"),
+            ("latency at 1000 msg/s, p99", "p99_us", "µs", "{:,.0f}"),
+            ("broker CPU per message (auto-ack run)", "cpu_us_per_msg", "µs", "{:.2f}"),
+            ("RSS growth per idle connection (1000)", "kb_per_idle_connection", "KB", "{:.1f}"),
+            ("RSS after the runs", "idle_rss_mb", "MB", "{:.1f}")]
+    print("| measure | warren |" + (" RabbitMQ 3.10.8 | warren / RabbitMQ |" if r else ""))
+    print("|---|---|" + ("---|---|" if r else ""))
+    for label, key, unit, fmt in rows:
+        line = f"| {label} | {fmt.format(w[key])} {unit} |"
+        if r:
+            ratio = w[key] / r[key] if r[key] else float("inf")
+            line += f" {fmt.format(r[key])} {unit} | {ratio:.2f}x |"
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
