@@ -55,12 +55,21 @@ TEST_CASE("state: definitions round-trip through commands", "[meta]") {
   REQUIRE(s.Apply({{"op", "parameter.set"}, {"vhost", "dev"}, {"component", "c"},
                    {"name", "n"}, {"value", {{"k", 1}}}}).ok());
   REQUIRE(s.Apply({{"op", "global_parameter.set"}, {"name", "cluster_name"}, {"value", "x"}}).ok());
+  REQUIRE(s.Apply({{"op", "exchange.declare"}, {"vhost", "dev"}, {"name", "x"}, {"type", "topic"},
+                   {"internal", true}, {"arguments", {{"alternate-exchange", "ae"}}}}).ok());
+  REQUIRE(s.Apply({{"op", "queue.declare"}, {"vhost", "dev"}, {"name", "q"},
+                   {"arguments", {{"x-queue-type", "quorum"}}}}).ok());
+  REQUIRE(s.Apply({{"op", "binding.add"}, {"vhost", "dev"}, {"source", "x"}, {"destination", "q"},
+                   {"destination_type", "queue"}, {"routing_key", "k"}}).ok());
   json defs = s.ToDefinitions();
   auto commands = State::CommandsFromDefinitions(defs);
   REQUIRE(commands.ok());
   State t;
   for (const auto& c : *commands) REQUIRE(t.Apply(c).ok());
   CHECK(t.ToDefinitions() == defs);
+  CHECK(t.exchanges().at({"dev", "x"}).internal);
+  CHECK(t.queues().at({"dev", "q"}).arguments["x-queue-type"] == "quorum");
+  CHECK(t.bindings().size() == 1);
 }
 
 TEST_CASE("state: malformed definitions name the bad entry", "[meta]") {

@@ -6,16 +6,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "unit/store/temp_dir.h"
+
 namespace warren::meta {
 namespace {
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/warren-unit-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
+using testing::TempDir;
 
 StoreOptions Opts(const std::string& dir, std::vector<std::string>* warnings = nullptr) {
   StoreOptions o;

@@ -7,17 +7,12 @@
 #include <fstream>
 #include <vector>
 
+#include "unit/store/temp_dir.h"
+
 namespace warren::store {
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/warren-unit-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
+using testing::TempDir;
 
 std::vector<std::string> Replay(const std::string& path, Recovery* rec) {
   std::vector<std::string> seen;
