@@ -17,6 +17,7 @@ Vhost* Core::FindVhost(const std::string& name) {
   if (!store.state().FindVhost(name)) return nullptr;
   auto v = std::make_unique<Vhost>(name, &Core::NowMs);
   v->set_consumer_gone([](Consumer& c) { c.channel->ConsumerGone(c); });
+  v->set_durability([this](const nlohmann::json& c) { return store.Submit(c); }, messages.get());
   Vhost* raw = v.get();
   vhosts.emplace(name, std::move(v));
   return raw;

@@ -30,6 +30,7 @@ struct BrokerOptions {
   uint16_t heartbeat = 60;  // seconds proposed in connection.tune; 0 disables
   uint64_t max_message_size = 134217728;
   uint32_t handshake_timeout_ms = 10000;  // to get from TCP connect to connection.open
+  std::string message_store_dir;  // persistent messages; empty: nothing persists
   std::vector<std::string> loopback_users = {"guest"};
 };
 
@@ -59,8 +60,10 @@ class Broker {
   virtual void CloseAll(const std::string& reason) = 0;
   // Metadata changed (a vhost deleted, a policy set): re-read what the engine caches.
   virtual void MetadataChanged() = 0;
-  // A resource alarm started or cleared: publishers are blocked while one is on.
-  virtual void SetAlarm(bool on) = 0;
+  // Resource alarms started or cleared: while one is on, a connection that publishes is
+  // sent connection.blocked with `reason` ("low on memory", "low on disk") and no longer
+  // read; an empty reason clears them.
+  virtual void SetAlarm(const std::string& reason) = 0;
 
   virtual const BrokerCounters& counters() const = 0;
   virtual size_t connection_count() const = 0;

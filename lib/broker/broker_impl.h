@@ -25,6 +25,7 @@ class BrokerImpl : public Broker {
  public:
   BrokerImpl(asio::io_context& io, meta::Store& store, BrokerOptions options)
       : core_{io, store, std::move(options), {}, {}, {}, false}, tick_(io) {
+    if (Status s = core_.Restore(); !s.ok()) log::Error(s.message());
     MetadataChanged();
     ScheduleTick();
   }
@@ -37,6 +38,7 @@ class BrokerImpl : public Broker {
     std::vector<std::shared_ptr<Connection>> all;
     for (auto& [raw, c] : core_.connections) all.push_back(c);
     for (auto& c : all) c->Abandon();
+    core_.SyncMessages();
   }
 
   void Accept(int fd) override {
@@ -56,8 +58,7 @@ class BrokerImpl : public Broker {
   void CloseAll(const std::string& reason) override {
     std::vector<std::shared_ptr<Connection>> all;
     for (auto& [raw, c] : core_.connections) all.push_back(c);
-    for (auto& c : all)
-      c->CloseWith(amqp::kConnectionForced, "broker forced connection closure with reason '" + reason + "'");
+    for (auto& c : all) c->CloseWith(amqp::kConnectionForced, ForcedClosureText(reason));
   }
 
   void MetadataChanged() override {
@@ -79,7 +80,14 @@ class BrokerImpl : public Broker {
       v->ApplyPolicies(PolicySetOf(st.policies(), name), PolicySetOf(st.operator_policies(), name));
   }
 
-  void SetAlarm(bool on) override { core_.alarm = on; }
+  void SetAlarm(const std::string& reason) override {
+    if (reason == core_.alarm_reason) return;
+    core_.alarm = !reason.empty();
+    core_.alarm_reason = reason;
+    std::vector<std::shared_ptr<Connection>> all;
+    for (auto& [raw, c] : core_.connections) all.push_back(c);
+    for (auto& c : all) c->AlarmChanged();
+  }
 
   const BrokerCounters& counters() const override { return core_.counters; }
   size_t connection_count() const override { return core_.connections.size(); }
@@ -89,42 +97,66 @@ class BrokerImpl : public Broker {
     return n;
   }
 
-  nlohmann::json ListQueues(const std::string& vhost) const override {
-    nlohmann::json out = nlohmann::json::array();
-    auto it = core_.vhosts.find(vhost);
-    if (it == core_.vhosts.end()) return out;
-    std::vector<std::string> names;
-    for (const auto& [name, q] : it->second->queues()) names.push_back(name);
-    std::sort(names.begin(), names.end());
-    for (const auto& name : names) {
-      const Queue& q = *it->second->queues().at(name);
-      out.push_back({{"vhost", vhost},
-                     {"name", name},
-                     {"durable", q.spec().durable},
-                     {"auto_delete", q.spec().auto_delete},
-                     {"exclusive", q.spec().exclusive},
-                     {"messages_ready", q.ready()},
-                     {"messages_unacknowledged", q.unacked()},
-                     {"messages", q.ready() + q.unacked()},
-                     {"message_bytes_ready", q.ready_bytes()},
-                     {"consumers", q.consumers().size()}});
-    }
-    return out;
-  }
+  // Admin listings and operations (admin.cc).
+  nlohmann::json ListQueues(const std::string& vhost) const override;
+  nlohmann::json ListExchanges(const std::string& vhost) const override;
+  nlohmann::json ListBindings(const std::string& vhost) const override;
+  nlohmann::json ListConnections() const override;
+  nlohmann::json ListChannels() const override;
+  nlohmann::json ListConsumers(const std::string& vhost) const override;
+  Result<size_t> PurgeQueue(const std::string& vhost, const std::string& name) override;
+  Result<size_t> DeleteQueue(const std::string& vhost, const std::string& name, bool if_unused,
+                             bool if_empty) override;
+  Status CloseConnection(const std::string& name, const std::string& explanation) override;
+  size_t CloseAllConnections(const std::string& vhost, size_t limit, uint32_t delay_ms,
+                             const std::string& explanation) override;
+  Status DeclareQueue(const std::string& vhost, const std::string& name, bool durable,
+                      bool auto_delete, const nlohmann::json& arguments) override;
+  Status DeclareExchange(const std::string& vhost, const std::string& name,
+                         const std::string& type, bool durable, bool auto_delete, bool internal,
+                         const nlohmann::json& arguments) override;
+  Status DeleteExchange(const std::string& vhost, const std::string& name,
+                        bool if_unused) override;
+  Status Bind(const std::string& vhost, const std::string& source,
+              const std::string& destination, bool destination_is_exchange,
+              const std::string& routing_key, const nlohmann::json& arguments,
+              bool unbind) override;
+  Result<size_t> Publish(const std::string& vhost, const std::string& exchange,
+                         const std::string& routing_key, const nlohmann::json& properties,
+                         std::string payload) override;
+  Result<nlohmann::json> Get(const std::string& vhost, const std::string& queue, size_t count,
+                             bool requeue) override;
 
  private:
+  // The close text RabbitMQ sends when an operator closes a connection.
+  static std::string ForcedClosureText(const std::string& reason) {
+    return "broker forced connection closure with reason '" + reason + "'";
+  }
+  // admin.cc: the pid-like identifier of a queue, channel or connection.
+  std::string Pid(uint64_t serial) const;
+  std::string ConnectionName(const Connection& c) const;
+  // The model of `vhost` for a listing; nullptr when the store has no such vhost.
+  const Vhost* ListedVhost(const std::string& vhost) const;
+  // The loaded model of `vhost`, or NotFound.
+  Result<Vhost*> AdminVhost(const std::string& vhost);
+
   void ScheduleTick() {
     tick_.expires_after(std::chrono::milliseconds(100));
     tick_.async_wait([this](std::error_code ec) {
       if (ec) return;
       const int64_t now = Core::NowMs();
       for (auto& [name, v] : core_.vhosts) v->Tick(now);
+      core_.SyncMessages();  // acks and expiries of persistent messages
       ScheduleTick();
     });
   }
 
   Core core_;
   asio::steady_timer tick_;
+  // Seconds since the epoch when the engine started: the "creation" part of pids.
+  const int64_t creation_ = std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
 };
 
 

@@ -86,7 +86,9 @@ void Channel::Deliver(Consumer& c, Entry entry) {
   auto& counters = conn_.core().counters;
   ++counters.messages_delivered;
   if (entry.redelivered) ++counters.messages_redelivered;
-  if (!c.no_ack) {
+  if (c.no_ack) {
+    c.queue->Forget(entry);
+  } else {
     ++c.unacked;
     c.queue->add_unacked(1);
     unacked_.push_back(Unacked{tag, c.queue->shared_from_this(), c.shared_from_this(), std::move(entry)});
@@ -199,7 +201,9 @@ Status Channel::Get(const amqp::BasicGet& m) {
                        msg.routing_key, uint32_t(q->ready())},
       msg.encoded_properties, msg.body, conn_.frame_max());
   ++conn_.core().counters.messages_delivered;
-  if (!m.no_ack) {
+  if (m.no_ack) {
+    q->Forget(*entry);
+  } else {
     q->add_unacked(1);
     unacked_.push_back(Unacked{tag, q->shared_from_this(), nullptr, std::move(*entry)});
   }

@@ -49,6 +49,23 @@ class Channel {
   // connection closing).
   void Release();
 
+  // Read-only views for the admin listings.
+  uint64_t serial() const { return serial_; }
+  bool transactional() const { return tx_; }
+  bool confirm() const { return confirm_; }
+  size_t consumer_count() const { return consumers_.size(); }
+  size_t unacked_count() const { return unacked_.size(); }
+  size_t uncommitted_publishes() const { return tx_publishes_.size(); }
+  size_t uncommitted_settles() const { return tx_settles_.size(); }
+  size_t unconfirmed() const { return confirms_due_.size(); }
+  uint32_t prefetch_count() const { return consumer_prefetch_; }
+  uint32_t global_prefetch_count() const { return channel_prefetch_; }
+  // Calls f(queue, entry) for each unacknowledged delivery.
+  template <typename F>
+  void ForEachUnacked(F&& f) const {
+    for (const auto& u : unacked_) f(*u.queue, u.entry);
+  }
+
  private:
   struct Unacked {
     uint64_t tag;
@@ -119,6 +136,7 @@ class Channel {
   bool tx_ = false;
   std::vector<PendingPublish> tx_publishes_;
   std::vector<std::tuple<uint64_t, bool, Settle>> tx_settles_;
+  const uint64_t serial_ = NextSerial();
 };
 
 }  // namespace warren::broker

@@ -8,7 +8,10 @@
 namespace warren::broker {
 namespace {
 
-constexpr size_t kReadBuffer = 256 << 10;
+// An idle connection holds a small read buffer; one whose reads keep filling it (a busy
+// publisher) doubles it up to kMaxReadBuffer, so a read takes many frames at once.
+constexpr size_t kMinReadBuffer = 4 << 10;
+constexpr size_t kMaxReadBuffer = 256 << 10;
 // Beyond this much unsent output the connection stops reading: a client that does not
 // read what it is sent cannot make the broker buffer without bound.
 constexpr size_t kInputPauseWater = 16 << 20;
@@ -43,7 +46,7 @@ void Connection::Start() {
             std::to_string(remote.port());
   }
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-  in_.resize(kReadBuffer);
+  in_.resize(kMinReadBuffer);
   log::Debug("accepting AMQP connection from " + peer_);
   // RabbitMQ's handshake_timeout: a client that does not get through to
   // connection.open in time is disconnected.
@@ -58,7 +61,9 @@ void Connection::Start() {
 
 void Connection::Read() {
   if (reading_ || state_ == State::kDead) return;
-  if (in_len_ == in_.size()) in_.resize(in_.size() * 2);
+  // A partial frame larger than the buffer, or a busy client: grow.
+  if (in_len_ == in_.size() || (last_read_filled_ && in_.size() < kMaxReadBuffer))
+    in_.resize(in_.size() * 2);
   reading_ = true;
   socket_.async_read_some(
       asio::buffer(in_.data() + in_len_, in_.size() - in_len_),
@@ -76,8 +81,7 @@ void Connection::Read() {
         ++self->recv_cnt_;
         self->received_since_tick_ = true;
         self->Process();
-        if (!self->throttled_ && self->out_.size() + self->sending_.size() < kInputPauseWater)
-          self->Read();
+        if (self->CanRead()) self->Read();
       });
 }
 
@@ -120,7 +124,11 @@ void Connection::Process() {
     std::memmove(in_.data(), in_.data() + used, in_len_ - used);
     in_len_ -= used;
   }
+  // Group commit: one fdatasync for every persistent message of this batch, before
+  // any of them is confirmed.
+  core_.SyncMessages();
   for (auto& [id, ch] : channels_) ch->FlushConfirms();
+  if (core_.alarm && published_ && !alarm_blocked_) AlarmChanged();
   Flush();
 }
 
@@ -136,6 +144,7 @@ Status Connection::Handle(amqp::FrameEvent& event) {
       return Status::OK();
     }
     if (me->channel.get() == 0) return HandleConnectionMethod(me->method);
+    if (std::holds_alternative<amqp::BasicPublish>(me->method)) published_ = true;
     if (state_ != State::kRunning)
       return Refuse(amqp::kUnexpectedFrame, "expected 'connection.open' before channel frames");
     return HandleChannelMethod(me->channel, me->method);
@@ -278,9 +287,32 @@ void Connection::ThrottleOn(Queue& q) {
     self->throttled_ = false;
     // Resumed from inside a queue operation: read once that has finished.
     asio::post(self->core_.io, [self] {
-      if (!self->reading_ && !self->throttled_) self->Read();
+      if (!self->reading_ && self->CanRead()) self->Read();
     });
   });
+}
+
+bool Connection::CanRead() const {
+  return state_ != State::kDead && !throttled_ && !alarm_blocked_ &&
+         out_.size() + sending_.size() < kInputPauseWater;
+}
+
+void Connection::AlarmChanged() {
+  if (state_ != State::kRunning) return;
+  if (core_.alarm) {
+    // RabbitMQ blocks only connections that publish; consumers keep draining queues.
+    if (!published_ || alarm_blocked_) return;
+    alarm_blocked_ = true;
+    if (blocked_notify_) Send(ChannelId(0), amqp::ConnectionBlocked{core_.alarm_reason});
+    log::Info("connection " + peer_ + " blocked: " + core_.alarm_reason);
+  } else {
+    if (!alarm_blocked_) return;
+    alarm_blocked_ = false;
+    if (blocked_notify_) Send(ChannelId(0), amqp::ConnectionUnblocked{});
+    log::Info("connection " + peer_ + " unblocked");
+    if (!reading_ && CanRead()) Read();
+  }
+  Flush();
 }
 
 void Connection::Abandon() {
@@ -328,9 +360,7 @@ void Connection::Flush() {
     if (was_blocked && !self->write_blocked())
       for (auto& [id, ch] : self->channels_) ch->Kick();
     self->Flush();
-    if (self->state_ != State::kDead && !self->reading_ && !self->throttled_ &&
-        self->out_.size() + self->sending_.size() < kInputPauseWater)
-      self->Read();
+    if (!self->reading_ && self->CanRead()) self->Read();
   });
 }
 

@@ -51,6 +51,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void ScheduleFlush();
   size_t channel_count() const { return channels_.size(); }
   bool has_vhost(const Vhost* v) const { return vhost_ == v; }
+  // A resource alarm started or cleared (Core::alarm): block or unblock publishing.
+  void AlarmChanged();
   // Flow control: a publish landed in `q`, whose consumers are not keeping up; the
   // connection stops reading until the queue has drained (RabbitMQ's credit flow).
   void ThrottleOn(Queue& q);
@@ -62,10 +64,45 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   static constexpr size_t kWriteHighWater = 4 << 20;
 
+  // Read-only views for the admin listings.
+  uint64_t serial() const { return serial_; }
+  const asio::ip::tcp::endpoint& local_endpoint() const { return local_; }
+  const asio::ip::tcp::endpoint& remote_endpoint() const { return remote_; }
+  int64_t connected_at() const { return connected_at_; }  // ms since the epoch
+  const Vhost* vhost_or_null() const { return vhost_; }
+  const amqp::FieldTable& client_properties() const { return client_properties_; }
+  const std::string& auth_mechanism() const { return auth_mechanism_; }
+  uint16_t channel_max() const { return channel_max_; }
+  uint16_t heartbeat() const { return heartbeat_; }
+  uint64_t recv_oct() const { return recv_oct_; }
+  uint64_t recv_cnt() const { return recv_cnt_; }
+  uint64_t send_oct() const { return send_oct_; }
+  uint64_t send_cnt() const { return send_cnt_; }
+  size_t send_pend() const { return out_.size() + sending_.size(); }
+  // RabbitMQ's connection states: starting, tuning, opening, running, flow, closing, closed.
+  const char* state_name() const {
+    switch (state_) {
+      case State::kHeader:
+      case State::kStartOk:
+      case State::kSecureOk: return "starting";
+      case State::kTuneOk: return "tuning";
+      case State::kOpen: return "opening";
+      case State::kRunning: return throttled_ ? "flow" : "running";
+      case State::kClosing: return "closing";
+      case State::kDead: return "closed";
+    }
+    return "closed";
+  }
+  template <typename F>
+  void ForEachChannel(F&& f) const {
+    for (const auto& [n, ch] : channels_) f(*ch);
+  }
+
  private:
   enum class State { kHeader, kStartOk, kSecureOk, kTuneOk, kOpen, kRunning, kClosing, kDead };
 
   void Read();
+  bool CanRead() const;
   void Process();
   Status Handle(amqp::FrameEvent& event);
   Status HandleConnectionMethod(amqp::Method& m);
@@ -95,6 +132,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   std::vector<char> in_;
   size_t in_len_ = 0;
+  bool last_read_filled_ = false;
   bool reading_ = false;
   amqp::FrameDecoder decoder_;
   std::vector<amqp::FrameEvent> events_;
@@ -117,12 +155,29 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<Grants> grants_;  // set once the connection is open
   std::unordered_set<std::string> granted_[3];  // names already checked, by Access
   bool throttled_ = false;
+  bool published_ = false;       // a basic.publish was seen: alarms block this connection
+  bool alarm_blocked_ = false;   // not read while a resource alarm is on
   uint64_t grants_seq_ = ~uint64_t(0);
   bool cancel_notify_ = false;
   bool auth_failure_close_ = false;
   bool blocked_notify_ = false;
 
   std::map<uint16_t, std::unique_ptr<Channel>> channels_;
+
+  // Bookkeeping for the admin listings (after socket_, from which the endpoints come).
+  static asio::ip::tcp::endpoint EndpointOf(const asio::ip::tcp::socket& s, bool local) {
+    std::error_code ec;
+    return local ? s.local_endpoint(ec) : s.remote_endpoint(ec);
+  }
+  const uint64_t serial_ = NextSerial();
+  const asio::ip::tcp::endpoint local_ = EndpointOf(socket_, true);
+  const asio::ip::tcp::endpoint remote_ = EndpointOf(socket_, false);
+  const int64_t connected_at_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
+  amqp::FieldTable client_properties_;
+  std::string auth_mechanism_;
+  uint64_t recv_oct_ = 0, recv_cnt_ = 0, send_oct_ = 0, send_cnt_ = 0;
 };
 
 }  // namespace warren::broker

@@ -29,6 +29,9 @@ struct Core {
   // flow control has no socket operation in flight to keep it alive).
   std::map<Connection*, std::shared_ptr<Connection>> connections;
   bool alarm = false;
+  std::string alarm_reason;  // "low on memory" / "low on disk"; empty without alarm
+  // Persistent messages of durable queues; null when options.message_store_dir is empty.
+  std::unique_ptr<store::MessageStore> messages;
 
   static int64_t NowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -37,6 +40,12 @@ struct Core {
   }
   // The vhost's model, created on first use; nullptr when the store has no such vhost.
   Vhost* FindVhost(const std::string& name);
+  // Opens the message store, recreates every vhost's durable exchanges, queues and
+  // bindings, and puts the recovered messages back (durable.cc).
+  Status Restore();
+  // Group commit: makes the persistent messages and acks buffered so far durable.
+  // Confirms for them go out only after this.
+  void SyncMessages();
 };
 
 }  // namespace warren::broker

@@ -104,6 +104,8 @@ Status Connection::OnStartOk(amqp::ConnectionStartOk& m) {
   cancel_notify_ = Capability(m.client_properties, "consumer_cancel_notify");
   auth_failure_close_ = Capability(m.client_properties, "authentication_failure_close");
   blocked_notify_ = Capability(m.client_properties, "connection.blocked");
+  client_properties_ = m.client_properties;
+  auth_mechanism_ = m.mechanism;
   Status s = Authenticate(m.mechanism, m.response);
   if (!s.ok()) {
     if (amqp::ReplyCodeOf(s) == amqp::kAccessRefused && !auth_failure_close_) {
@@ -152,8 +154,6 @@ Status Connection::OnOpen(const amqp::ConnectionOpen& m) {
   log::Info("connection " + peer_ + ": user '" + user_ + "' authenticated and granted access to vhost '" +
             name + "'");
   StartHeartbeats();
-  if (core_.alarm && blocked_notify_)
-    Send(ChannelId(0), amqp::ConnectionBlocked{"low on resources"});
   return Status::OK();
 }
 

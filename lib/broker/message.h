@@ -27,6 +27,11 @@ using MessagePtr = std::shared_ptr<const Message>;
 // A message with new properties (dead-lettering rewrites headers): re-encodes them.
 Result<MessagePtr> WithProperties(const Message& m, amqp::BasicProperties properties);
 
+// The bytes a persistent message is stored as (exchange, routing key, encoded
+// properties, body), and back; BadInput for bytes that are not one.
+std::string SerializeMessage(const Message& m);
+Result<MessagePtr> DeserializeMessage(std::string_view bytes);
+
 // A channel or connection exception as RabbitMQ words it: "<CODE_NAME> - <detail>",
 // carrying the reply code (amqp/codec_error.h).
 Status Refuse(uint16_t reply_code, const std::string& detail);

@@ -195,6 +195,11 @@ EnqueueResult Queue::Enqueue(MessagePtr message, int64_t now_ms) {
     return EnqueueResult::kRejected;
   }
   Entry e{std::move(message), next_seq_++, 0, false};
+  if (store_ && e.message->persistent()) {
+    Status s = store_->Append(store_key_, e.seq, SerializeMessage(*e.message));
+    if (!s.ok()) return EnqueueResult::kRejected;
+    e.persisted = true;
+  }
   std::optional<int64_t> ttl = settings_.message_ttl;
   if (const auto& exp = e.message->properties.expiration) {
     char* end = nullptr;
@@ -226,6 +231,7 @@ void Queue::Requeue(Entry entry) {
 
 void Queue::Settle(Entry entry, bool rejected) {
   if (rejected && !deleted_) vhost_.DeadLetter(*this, std::move(entry), "rejected");
+  else Forget(entry);
 }
 
 std::optional<Entry> Queue::Get(int64_t now_ms) {
@@ -238,6 +244,7 @@ std::optional<Entry> Queue::Get(int64_t now_ms) {
 size_t Queue::Purge() {
   const size_t n = ready_;
   for (auto& lane : lanes_) lane.clear();
+  if (store_) store_->RemoveQueue(store_key_);  // unacked ones stay: see Forget
   ready_ = 0;
   ready_bytes_ = 0;
   ReleaseWaiters();
@@ -256,6 +263,26 @@ void Queue::AddConsumer(Consumer* c) {
   auto at = std::find_if(consumers_.begin(), consumers_.end(),
                          [&](const Consumer* o) { return o->priority < c->priority; });
   consumers_.insert(at, c);
+}
+
+void Queue::Forget(const Entry& e) {
+  if (e.persisted && store_ && !deleted_) store_->Remove(store_key_, e.seq);
+}
+
+void Queue::Recover(std::vector<store::RecoveredMessage> messages, int64_t now_ms) {
+  for (auto& r : messages) {
+    auto m = DeserializeMessage(r.payload);
+    if (!m.ok()) {
+      store_->Remove(store_key_, r.id);
+      continue;
+    }
+    Entry e{std::move(m).value(), r.id, 0, false, true};
+    if (settings_.message_ttl) e.expires_at = now_ms + *settings_.message_ttl;
+    next_seq_ = std::max(next_seq_, r.id + 1);
+    ready_bytes_ += e.message->body.size();
+    ++ready_;
+    LaneFor(e.message->priority()).push_back(std::move(e));
+  }
 }
 
 void Queue::ReleaseWaiters() {

@@ -4,6 +4,7 @@
 // and used only on its shard.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -16,11 +17,19 @@
 
 #include "amqp/field_table.h"
 #include "broker/message.h"
+#include "store/message_store.h"
 
 namespace warren::broker {
 
 class Vhost;
 class Channel;
+
+// A process-unique number for each queue, channel and connection: the admin listings
+// name them by it (their pid-like identifiers).
+inline uint64_t NextSerial() {
+  static std::atomic<uint64_t> next{0};
+  return ++next;
+}
 
 enum class Overflow { kDropHead, kRejectPublish, kRejectPublishDlx };
 
@@ -51,6 +60,7 @@ struct Entry {
   uint64_t seq = 0;         // order within the queue, kept across requeues
   int64_t expires_at = 0;   // steady ms; 0 = never
   bool redelivered = false;
+  bool persisted = false;   // in the message store: removed from it when it leaves
 };
 
 struct Consumer : std::enable_shared_from_this<Consumer> {
@@ -92,6 +102,17 @@ class Queue : public std::enable_shared_from_this<Queue> {
   std::optional<Entry> Get(int64_t now_ms);
   // Drops every ready message; how many.
   size_t Purge();
+
+  // Durability: persistent messages of a durable queue go to `store` under `key`.
+  void set_store(store::MessageStore* store, std::string key) {
+    store_ = store;
+    store_key_ = std::move(key);
+  }
+  bool persistent_queue() const { return store_ != nullptr; }
+  // The entry left the queue for good (acked, dropped, dead-lettered): off the disk too.
+  void Forget(const Entry& e);
+  // Puts messages recovered from the store back, in their order.
+  void Recover(std::vector<store::RecoveredMessage> messages, int64_t now_ms);
   // Drops or dead-letters expired messages at the head.
   void ExpireHead(int64_t now_ms);
 
@@ -118,6 +139,20 @@ class Queue : public std::enable_shared_from_this<Queue> {
   void touch(int64_t now_ms) { last_used_ = now_ms; }
   bool had_consumer() const { return had_consumer_; }
 
+  // Read-only views for the admin listings.
+  uint64_t serial() const { return serial_; }
+  // The message basic.get would take next (highest priority first), or nullptr.
+  const Entry* head() const {
+    for (auto it = lanes_.rbegin(); it != lanes_.rend(); ++it)
+      if (!it->empty()) return &it->front();
+    return nullptr;
+  }
+  template <typename F>
+  void ForEachReady(F&& f) const {
+    for (const auto& lane : lanes_)
+      for (const auto& e : lane) f(e);
+  }
+
  private:
   std::deque<Entry>& LaneFor(uint8_t priority);
   Entry* Head();
@@ -141,6 +176,9 @@ class Queue : public std::enable_shared_from_this<Queue> {
   bool deleted_ = false;
   bool draining_ = false;
   std::vector<std::function<void()>> waiters_;
+  store::MessageStore* store_ = nullptr;
+  std::string store_key_;
+  const uint64_t serial_ = NextSerial();
 };
 
 // Checks the x-arguments a queue is declared with (x-message-ttl, x-expires,

@@ -101,6 +101,10 @@ Status Vhost::DeclareExchange(const ExchangeSpec& spec, bool passive) {
       return Refuse(amqp::kAccessRefused, "exchange name '" + spec.name +
                                               "' contains reserved prefix 'amq.*'");
     exchanges_[spec.name] = std::make_unique<Exchange>(spec);
+    if (Status s = PersistExchange(*exchanges_[spec.name], true); !s.ok()) {
+      exchanges_.erase(spec.name);
+      return s;
+    }
     return Status::OK();
   }
   const ExchangeSpec& cur = x->spec();
@@ -133,6 +137,7 @@ Status Vhost::DeleteExchange(const std::string& name, bool if_unused) {
   std::vector<std::string> sources;
   for (auto& [n, other] : exchanges_)
     if (other->RemoveDestination(self)) sources.push_back(n);
+  (void)PersistExchange(*x, false);
   exchanges_.erase(name);
   for (const auto& s : sources) MaybeAutoDeleteExchange(s);
   return Status::OK();
@@ -175,6 +180,10 @@ Result<std::shared_ptr<Queue>> Vhost::DeclareQueue(QueueSpec spec, bool passive)
   const std::string queue_name = spec.name;
   auto q = std::make_shared<Queue>(*this, std::move(spec), std::move(settings), now_());
   queues_[queue_name] = q;
+  if (Status s = PersistQueue(*q, true); !s.ok()) {
+    queues_.erase(queue_name);
+    return s;
+  }
   // Every queue is bound to the default exchange by its name; that binding is implicit.
   return q;
 }
@@ -213,6 +222,7 @@ void Vhost::RemoveQueue(const std::string& name) {
   if (it == queues_.end()) return;
   std::shared_ptr<Queue> q = it->second;
   queues_.erase(it);
+  (void)PersistQueue(*q, false);
   q->mark_deleted();
   // Consumers are told (basic.cancel) and detached; unacked deliveries stay with their
   // channels and are dropped when settled.
@@ -247,7 +257,13 @@ Status Vhost::Bind(const std::string& source, const Destination& destination,
   if (destination.exchange && destination.name.empty())
     return Refuse(amqp::kAccessRefused, "operation not permitted on the default exchange");
   WARREN_ASSIGN_OR_RETURN(Exchange * x, BindingEnds(source, destination));
-  x->Bind(Binding{destination, key, args});
+  Binding b{destination, key, args};
+  if (x->Bind(b)) {
+    if (Status s = PersistBinding(*x, b, true); !s.ok()) {
+      x->Unbind(b);
+      return s;
+    }
+  }
   return Status::OK();
 }
 
@@ -258,7 +274,11 @@ Status Vhost::Unbind(const std::string& source, const Destination& destination,
   // Unbinding what is not bound succeeds, as in RabbitMQ 3.x; a missing exchange or
   // queue is NOT_FOUND.
   WARREN_ASSIGN_OR_RETURN(Exchange * x, BindingEnds(source, destination));
-  if (x->Unbind(Binding{destination, key, args})) MaybeAutoDeleteExchange(source);
+  Binding b{destination, key, args};
+  if (x->Unbind(b)) {
+    (void)PersistBinding(*x, b, false);
+    MaybeAutoDeleteExchange(source);
+  }
   return Status::OK();
 }
 
@@ -343,6 +363,7 @@ void Vhost::ApplyPolicies(policy::PolicySet policies, policy::PolicySet operator
 }
 
 void Vhost::DeadLetter(Queue& queue, Entry entry, const char* reason) {
+  queue.Forget(entry);
   const auto& dlx_name = queue.settings().dead_letter_exchange;
   if (!dlx_name) return;
   Exchange* dlx = FindExchange(*dlx_name);

@@ -16,9 +16,14 @@
 
 #include "broker/exchange.h"
 #include "broker/queue.h"
+#include "meta/state.h"
 #include "policy/policy.h"
+#include "store/message_store.h"
 
 namespace warren::broker {
+
+// The message store's key for a queue's messages.
+std::string QueueStoreKey(const std::string& vhost, const std::string& queue);
 
 // Called for each consumer of a queue that goes away (deleted, expired, auto-deleted).
 using ConsumerGone = std::function<void(Consumer&)>;
@@ -71,11 +76,31 @@ class Vhost {
 
   void set_consumer_gone(ConsumerGone f) { consumer_gone_ = std::move(f); }
 
+  // Durability (durable.cc): durable exchanges, queues and bindings are written to the
+  // metadata store through `persist`; persistent messages of durable queues go to
+  // `messages`. Without it (tests), nothing is written.
+  using Persist = std::function<Status(const nlohmann::json& command)>;
+  void set_durability(Persist persist, store::MessageStore* messages) {
+    persist_ = std::move(persist);
+    messages_ = messages;
+  }
+  // Recreates the vhost's durable exchanges, queues and bindings from the metadata;
+  // the queues' messages come back through Queue::Recover.
+  void Restore(const meta::State& state);
+
   const std::unordered_map<std::string, std::unique_ptr<Exchange>>& exchanges() const { return exchanges_; }
   const std::unordered_map<std::string, std::shared_ptr<Queue>>& queues() const { return queues_; }
+  // The policies in effect (null until the broker applied them).
+  const policy::PolicySet* policies() const { return policies_.get(); }
+  const policy::PolicySet* operator_policies() const { return operator_policies_.get(); }
 
  private:
   void RemoveQueue(const std::string& name);
+  // Writes the declaration (or deletion) of a durable entity; OK for transient ones.
+  Status PersistExchange(const Exchange& x, bool declare);
+  Status PersistQueue(Queue& q, bool declare);
+  Status PersistBinding(const Exchange& source, const Binding& b, bool add);
+  bool DurableDestination(const Destination& d);
   Result<Exchange*> BindingEnds(const std::string& source, const Destination& destination);
   Status Locked(const std::string& queue) const;
   void MaybeAutoDeleteExchange(const std::string& name);
@@ -90,6 +115,8 @@ class Vhost {
   std::unordered_map<std::string, std::shared_ptr<Queue>> queues_;
   std::unique_ptr<policy::PolicySet> policies_, operator_policies_;
   ConsumerGone consumer_gone_;
+  Persist persist_;
+  store::MessageStore* messages_ = nullptr;
   std::vector<const Destination*> scratch_;
 };
 

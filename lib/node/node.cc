@@ -159,7 +159,7 @@ class NodeImpl : public control::NodeApi {
     if (app_ == AppState::kRunning) return Status::OK();
     app_ = AppState::kBooting;
     broker_ = broker::Broker::Create(io_, *store_, BrokerOptionsFromConfig());
-    broker_->SetAlarm(memory_alarm_ || disk_alarm_);
+    broker_->SetAlarm(AlarmReason());
     auto l = TcpListeners::Open(io_, config_.amqp_listeners,
                                 [this](int fd) { broker_->Accept(fd); });
     if (!l.ok()) {
@@ -177,6 +177,9 @@ class NodeImpl : public control::NodeApi {
 
   Status Reset(bool force) override {
     log::Info(force ? "Forcefully resetting the node" : "Resetting the node");
+    std::error_code ec;
+    fs::remove_all(MessageStoreDir(), ec);
+    if (ec) return Status::Unavailable("cannot remove " + MessageStoreDir() + ": " + ec.message());
     return store_->Reset();
   }
 
@@ -288,6 +291,7 @@ class NodeImpl : public control::NodeApi {
     o.channel_max = uint16_t(number("channel_max", o.channel_max));
     o.max_message_size = number("max_message_size", o.max_message_size);
     o.handshake_timeout_ms = uint32_t(number("handshake_timeout", o.handshake_timeout_ms));
+    o.message_store_dir = MessageStoreDir();
     if (auto it = config_.flat.find("cluster_name"); it != config_.flat.end() && it->is_string())
       o.cluster_name = it->get<std::string>();
     return o;
@@ -300,6 +304,7 @@ class NodeImpl : public control::NodeApi {
   broker::Broker* broker() override { return broker_.get(); }
 
   std::string MetadataDir() const { return env_.data_dir + "/meta"; }
+  std::string MessageStoreDir() const { return env_.data_dir + "/msg_store"; }
 
   uint64_t DiskLimit() const {
     if (config_.disk_free_limit_relative > 0)
@@ -324,6 +329,13 @@ class NodeImpl : public control::NodeApi {
     });
   }
 
+  // connection.blocked's reason, as RabbitMQ words it; empty without an alarm.
+  std::string AlarmReason() const {
+    if (memory_alarm_) return "low on memory";
+    if (disk_alarm_) return "low on disk";
+    return "";
+  }
+
   void CheckResources() {
     bool mem = ReadProcStatus("VmRSS") * 1024 > MemoryLimit();
     bool disk = DiskFreeBytes(env_.data_dir) < DiskLimit();
@@ -333,7 +345,7 @@ class NodeImpl : public control::NodeApi {
       log::Warning(std::string("disk resource limit alarm ") + (disk ? "set" : "cleared"));
     memory_alarm_ = mem;
     disk_alarm_ = disk;
-    if (broker_) broker_->SetAlarm(mem || disk);
+    if (broker_) broker_->SetAlarm(AlarmReason());
   }
 
   void Shutdown() {

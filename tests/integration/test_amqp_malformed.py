@@ -10,17 +10,11 @@ import pika
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from amqp_fixture import connect, params, read_frame  # noqa: E402
-from warren_node import Node  # noqa: E402
+from amqp_fixture import connect, node_fixture, read_frame  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def node():
-    # A short handshake timeout so the silent-client case does not take 10 s.
-    n = Node(config="handshake_timeout: 1000\n")
-    n.start()
-    yield n
-    n.cleanup()
+# A short handshake timeout so the silent-client case does not take 10 s.
+node = node_fixture("handshake_timeout: 1000\n")
 
 
 def shortstr(s):

@@ -93,6 +93,25 @@ const std::vector<CommandSpec>& Commands() {
         ImportDefinitions(),
         // Provisioning.
         Apply(),
+        // The AMQP engine.
+        ListQueues(),
+        ListExchanges(),
+        ListBindings(),
+        ListConnections(),
+        ListChannels(),
+        ListConsumers(),
+        ListUnresponsiveQueues(),
+        PurgeQueue(),
+        DeleteQueue(),
+        CloseConnection(),
+        CloseAllConnections(),
+        DeclareQueue(),
+        DeclareExchange(),
+        DeleteExchange(),
+        Bind(),
+        Unbind(),
+        Publish(),
+        Get(),
     };
     std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     return v;

@@ -97,4 +97,24 @@ CommandSpec ImportDefinitions();
 // Provisioning.
 CommandSpec Apply();
 
+// The AMQP engine: queues, exchanges, bindings, connections, channels, consumers.
+CommandSpec ListQueues();
+CommandSpec ListExchanges();
+CommandSpec ListBindings();
+CommandSpec ListConnections();
+CommandSpec ListChannels();
+CommandSpec ListConsumers();
+CommandSpec ListUnresponsiveQueues();
+CommandSpec PurgeQueue();
+CommandSpec DeleteQueue();
+CommandSpec CloseConnection();
+CommandSpec CloseAllConnections();
+CommandSpec DeclareQueue();
+CommandSpec DeclareExchange();
+CommandSpec DeleteExchange();
+CommandSpec Bind();
+CommandSpec Unbind();
+CommandSpec Publish();
+CommandSpec Get();
+
 }  // namespace warren::cli::commands

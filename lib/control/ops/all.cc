@@ -129,6 +129,39 @@ const std::vector<Operation>& Operations() {
 
       // Provisioning.
       {"apply", "POST", "/api/provision", kAdministrator, kRunning, ops::ApplyProvision},
+
+      // The AMQP engine. Specific paths come before the {name} patterns they overlap.
+      {"list_unresponsive_queues", "GET", "/api/queues/{vhost}/unresponsive", kMonitoring,
+       kRunning, ops::ListUnresponsiveQueues},
+      {"list_queues", "GET", "/api/queues/{vhost}", kManagement, kRunning, ops::ListQueues},
+      {"declare_queue", "PUT", "/api/queues/{vhost}/{name}", kManagement, kRunning,
+       ops::DeclareQueue},
+      {"delete_queue", "DELETE", "/api/queues/{vhost}/{name}", kManagement, kRunning,
+       ops::DeleteQueue},
+      {"purge_queue", "DELETE", "/api/queues/{vhost}/{name}/contents", kManagement, kRunning,
+       ops::PurgeQueue},
+      {"get", "POST", "/api/queues/{vhost}/{name}/get", kManagement, kRunning,
+       ops::GetMessages},
+      {"list_exchanges", "GET", "/api/exchanges/{vhost}", kManagement, kRunning,
+       ops::ListExchanges},
+      {"declare_exchange", "PUT", "/api/exchanges/{vhost}/{name}", kManagement, kRunning,
+       ops::DeclareExchange},
+      {"delete_exchange", "DELETE", "/api/exchanges/{vhost}/{name}", kManagement, kRunning,
+       ops::DeleteExchange},
+      {"publish", "POST", "/api/exchanges/{vhost}/{name}/publish", kManagement, kRunning,
+       ops::Publish},
+      {"list_bindings", "GET", "/api/bindings/{vhost}", kManagement, kRunning, ops::ListBindings},
+      {"bind", "POST", "/api/bindings/{vhost}", kManagement, kRunning, ops::Bind},
+      {"unbind", "POST", "/api/bindings/{vhost}/unbind", kManagement, kRunning, ops::Unbind},
+      {"list_consumers", "GET", "/api/consumers/{vhost}", kManagement, kRunning,
+       ops::ListConsumers},
+      {"list_channels", "GET", "/api/channels", kManagement, kRunning, ops::ListChannels},
+      {"close_all_connections", "POST", "/api/connections/close", kAdministrator, kRunning,
+       ops::CloseAllConnections},
+      {"list_connections", "GET", "/api/connections", kManagement, kRunning,
+       ops::ListConnections},
+      {"close_connection", "DELETE", "/api/connections/{name}", kAdministrator, kRunning,
+       ops::CloseConnection},
   };
   return kOps;
 }

@@ -81,6 +81,26 @@ WARREN_OP(ImportDefinitions);
 // Provisioning.
 WARREN_OP(ApplyProvision);
 
+// The AMQP engine: queues, exchanges, bindings, connections, channels, consumers.
+WARREN_OP(ListQueues);
+WARREN_OP(ListExchanges);
+WARREN_OP(ListBindings);
+WARREN_OP(ListConnections);
+WARREN_OP(ListChannels);
+WARREN_OP(ListConsumers);
+WARREN_OP(ListUnresponsiveQueues);
+WARREN_OP(PurgeQueue);
+WARREN_OP(DeleteQueue);
+WARREN_OP(CloseConnection);
+WARREN_OP(CloseAllConnections);
+WARREN_OP(DeclareQueue);
+WARREN_OP(DeclareExchange);
+WARREN_OP(DeleteExchange);
+WARREN_OP(Bind);
+WARREN_OP(Unbind);
+WARREN_OP(Publish);
+WARREN_OP(GetMessages);
+
 #undef WARREN_OP
 
 }  // namespace warren::control::ops

@@ -13,12 +13,18 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from warren_node import Node  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def node():
-    n = Node()
-    n.start()
-    yield n
-    n.cleanup()
+def node_fixture(config=None):
+    """A module-scoped fixture: one node, started with `config` (YAML), for the module."""
+    @pytest.fixture(scope="module")
+    def fixture():
+        n = Node(config=config)
+        n.start()
+        yield n
+        n.cleanup()
+    return fixture
+
+
+node = node_fixture()
 
 
 def params(node, user="guest", password="guest", vhost="/", host="127.0.0.1", **kw):

@@ -1,0 +1,162 @@
+// What survives a restart: durable exchanges, queues and bindings in the metadata store
+// (DESIGN decision 4), persistent messages of durable queues in the message store
+// (decision 6). Exclusive queues never persist: they die with their connection.
+#include "amqp/codec_error.h"
+#include "base/log.h"
+#include "broker/core.h"
+#include "broker/field_json.h"
+#include "broker/vhost.h"
+#include "meta/store.h"
+
+namespace warren::broker {
+namespace {
+
+using json = nlohmann::json;
+
+bool DurableQueue(const Queue& q) { return q.spec().durable && !q.spec().exclusive; }
+
+Status Written(const Status& s, const std::string& what) {
+  if (s.ok() || s.kind() == ErrorKind::kNotFound) return Status::OK();
+  log::Error("cannot record " + what + " in the metadata store: " + s.message());
+  return Refuse(amqp::kInternalError, "cannot record " + what + ": " + s.message());
+}
+
+}  // namespace
+
+std::string QueueStoreKey(const std::string& vhost, const std::string& queue) {
+  return vhost + '\0' + queue;
+}
+
+Status Vhost::PersistExchange(const Exchange& x, bool declare) {
+  const ExchangeSpec& s = x.spec();
+  if (!persist_ || !s.durable) return Status::OK();
+  json c = {{"op", declare ? "exchange.declare" : "exchange.delete"}, {"vhost", name_},
+            {"name", s.name}};
+  if (declare) {
+    c["type"] = std::string(ExchangeTypeName(s.type));
+    c["durable"] = true;
+    c["auto_delete"] = s.auto_delete;
+    c["internal"] = s.internal;
+    c["arguments"] = FieldTableToJson(s.args);
+  }
+  return Written(persist_(c), ResourceName("exchange", s.name, name_));
+}
+
+Status Vhost::PersistQueue(Queue& q, bool declare) {
+  if (!DurableQueue(q)) return Status::OK();
+  if (declare && messages_) q.set_store(messages_, QueueStoreKey(name_, q.name()));
+  if (!declare && messages_) messages_->RemoveQueue(QueueStoreKey(name_, q.name()));
+  if (!persist_) return Status::OK();
+  json c = {{"op", declare ? "queue.declare" : "queue.delete"}, {"vhost", name_}, {"name", q.name()}};
+  if (declare) {
+    c["durable"] = true;
+    c["auto_delete"] = q.spec().auto_delete;
+    c["arguments"] = FieldTableToJson(q.spec().args);
+  }
+  return Written(persist_(c), ResourceName("queue", q.name(), name_));
+}
+
+bool Vhost::DurableDestination(const Destination& d) {
+  if (d.exchange) {
+    const Exchange* x = FindExchange(d.name);
+    return x && x->spec().durable;
+  }
+  auto q = FindQueue(d.name);
+  return q && DurableQueue(*q);
+}
+
+Status Vhost::PersistBinding(const Exchange& source, const Binding& b, bool add) {
+  // As in RabbitMQ, a binding persists when both its ends do.
+  if (!persist_ || !source.spec().durable || !DurableDestination(b.destination))
+    return Status::OK();
+  json c = {{"op", add ? "binding.add" : "binding.delete"},
+            {"vhost", name_},
+            {"source", source.name()},
+            {"destination", b.destination.name},
+            {"destination_type", b.destination.exchange ? "exchange" : "queue"},
+            {"routing_key", b.key},
+            {"arguments", FieldTableToJson(b.args)}};
+  return Written(persist_(c), "a binding from " + ResourceName("exchange", source.name(), name_));
+}
+
+void Vhost::Restore(const meta::State& state) {
+  const int64_t now = now_();
+  for (const auto& [key, e] : state.exchanges()) {
+    if (key.first != name_ || FindExchange(e.name)) continue;
+    auto type = ParseExchangeType(e.type);
+    auto args = FieldTableFromJson(e.arguments);
+    if (!type || !args.ok()) {
+      log::Warning("not restoring " + ResourceName("exchange", e.name, name_) + ": type '" +
+                   e.type + "' or its arguments are not usable");
+      continue;
+    }
+    exchanges_[e.name] = std::make_unique<Exchange>(
+        ExchangeSpec{e.name, *type, true, e.auto_delete, e.internal, std::move(args).value()});
+  }
+  for (const auto& [key, q] : state.queues()) {
+    if (key.first != name_ || FindQueue(q.name)) continue;
+    auto args = FieldTableFromJson(q.arguments);
+    if (!args.ok() || !ValidateQueueArgs(*args, q.name, name_).ok()) {
+      log::Warning("not restoring " + ResourceName("queue", q.name, name_) +
+                   ": its arguments are not usable");
+      continue;
+    }
+    QueueSpec spec{q.name, true, false, q.auto_delete, std::move(args).value(), nullptr};
+    QueueSettings settings = ResolveQueueSettings(spec.args, QueuePolicy(q.name));
+    auto queue = std::make_shared<Queue>(*this, std::move(spec), std::move(settings), now);
+    if (messages_) queue->set_store(messages_, QueueStoreKey(name_, q.name));
+    queues_[q.name] = std::move(queue);
+  }
+  for (const auto& [key, b] : state.bindings()) {
+    if (b.vhost != name_) continue;
+    Exchange* x = FindExchange(b.source);
+    const Destination d{b.destination, b.destination_type == "exchange"};
+    auto args = FieldTableFromJson(b.arguments);
+    if (!x || !args.ok() || (d.exchange ? !FindExchange(d.name) : !FindQueue(d.name))) continue;
+    x->Bind(Binding{d, b.routing_key, std::move(args).value()});
+  }
+}
+
+Status Core::Restore() {
+  if (!options.message_store_dir.empty()) {
+    store::MessageStoreOptions o;
+    o.dir = options.message_store_dir;
+    o.warn = [](const std::string& m) { log::Warning(m); };
+    WARREN_ASSIGN_OR_RETURN(messages, store::MessageStore::Open(std::move(o)));
+  }
+  for (const auto& [name, v] : store.state().vhosts()) {
+    if (Vhost* vhost = FindVhost(name)) vhost->Restore(store.state());
+  }
+  if (!messages) return Status::OK();
+  size_t recovered = 0, orphaned = 0;
+  const int64_t now = NowMs();
+  for (auto& [key, list] : messages->Recover()) {
+    const size_t cut = key.find('\0');
+    std::shared_ptr<Queue> q;
+    if (cut != std::string::npos) {
+      auto v = vhosts.find(key.substr(0, cut));
+      if (v != vhosts.end()) q = v->second->FindQueue(key.substr(cut + 1));
+    }
+    if (!q || !q->persistent_queue()) {
+      // The queue was deleted while its removal was not yet durable.
+      orphaned += list.size();
+      messages->RemoveQueue(key);
+      continue;
+    }
+    recovered += list.size();
+    q->Recover(std::move(list), now);
+  }
+  SyncMessages();
+  if (recovered || orphaned)
+    log::Info("recovered " + std::to_string(recovered) + " persistent messages" +
+              (orphaned ? " (dropped " + std::to_string(orphaned) + " of deleted queues)" : ""));
+  return Status::OK();
+}
+
+void Core::SyncMessages() {
+  if (!messages || !messages->dirty()) return;
+  Status s = messages->Sync();
+  if (!s.ok()) log::Error("message store: " + s.message());
+}
+
+}  // namespace warren::broker
