@@ -76,6 +76,9 @@ class BrokerImpl : public Broker {
         c->CloseWith(amqp::kConnectionForced, "vhost '" + it->first + "' is deleted");
       it = core_.vhosts.erase(it);
     }
+    // Exchanges, queues and bindings added to the metadata by an import appear.
+    for (const auto& [name, vh] : st.vhosts())
+      if (Vhost* v = core_.FindVhost(name)) v->Restore(st);
     for (auto& [name, v] : core_.vhosts)
       v->ApplyPolicies(PolicySetOf(st.policies(), name), PolicySetOf(st.operator_policies(), name));
   }

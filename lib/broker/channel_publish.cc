@@ -49,6 +49,7 @@ Status Channel::OnBody(const amqp::BodyEvent& b) {
 Status Channel::FinishPublish() {
   PendingPublish p = std::move(*publishing_);
   publishing_.reset();
+  conn_.NotePublished();
   ++conn_.core().counters.messages_received;
   const std::string& xname = p.method.exchange.get();
   Exchange* x = vhost().FindExchange(xname);

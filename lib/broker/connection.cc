@@ -144,7 +144,6 @@ Status Connection::Handle(amqp::FrameEvent& event) {
       return Status::OK();
     }
     if (me->channel.get() == 0) return HandleConnectionMethod(me->method);
-    if (std::holds_alternative<amqp::BasicPublish>(me->method)) published_ = true;
     if (state_ != State::kRunning)
       return Refuse(amqp::kUnexpectedFrame, "expected 'connection.open' before channel frames");
     return HandleChannelMethod(me->channel, me->method);

@@ -53,6 +53,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool has_vhost(const Vhost* v) const { return vhost_ == v; }
   // A resource alarm started or cleared (Core::alarm): block or unblock publishing.
   void AlarmChanged();
+  // A message was published whole: during an alarm the connection is blocked once the
+  // current batch has been handled.
+  void NotePublished() { published_ = true; }
   // Flow control: a publish landed in `q`, whose consumers are not keeping up; the
   // connection stops reading until the queue has drained (RabbitMQ's credit flow).
   void ThrottleOn(Queue& q);

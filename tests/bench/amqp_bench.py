@@ -72,6 +72,13 @@ class RabbitMQ:
         self.node = "amqpbench@localhost"
         with open(self.root + "/enabled_plugins", "w") as f:
             f.write("[].\n")
+        for d in ("mnesia", "log"):
+            os.makedirs(os.path.join(self.root, d))
+        if os.geteuid() == 0:
+            # Debian's rabbitmq-server, started as root, runs as the rabbitmq user.
+            for dirpath, _, files in os.walk(self.root):
+                for p in [dirpath] + [os.path.join(dirpath, f) for f in files]:
+                    shutil.chown(p, "rabbitmq", "rabbitmq")
         self.env = dict(os.environ, RABBITMQ_NODENAME=self.node, RABBITMQ_NODE_PORT=str(self.port),
                         RABBITMQ_DIST_PORT=str(free_port()),
                         RABBITMQ_MNESIA_BASE=self.root + "/mnesia",
@@ -82,8 +89,13 @@ class RabbitMQ:
     def start(self):
         self.proc = subprocess.Popen(["rabbitmq-server"], env=self.env, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
-        subprocess.run(["rabbitmqctl", "-n", self.node, "await_startup", "-t", "60"], env=self.env,
-                       check=True, capture_output=True)
+        # await_startup fails until the Erlang node answers at all: retry for a minute.
+        deadline = time.time() + 60
+        while subprocess.run(["rabbitmqctl", "-n", self.node, "await_startup", "-t", "60"],
+                             env=self.env, capture_output=True).returncode != 0:
+            if time.time() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("RabbitMQ did not start")
+            time.sleep(1)
         out = subprocess.run(["rabbitmqctl", "-n", self.node, "eval", "os:getpid()."],
                              env=self.env, capture_output=True, text=True).stdout
         self.pid = int(out.strip().strip('"'))
@@ -126,6 +138,8 @@ def idle_connections(broker, n):
     """RSS growth per connection for `n` connections that opened and then sit idle."""
     def handshake():
         s = socket.create_connection(("127.0.0.1", broker.port))
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        s.settimeout(10)
         s.sendall(b"AMQP\x00\x00\x09\x01")
         def frame(cls, mth, args):
             payload = struct.pack(">HH", cls, mth) + args
@@ -177,6 +191,7 @@ def measure(bin_dir, broker, seconds):
         out["p99_us"] = r["latency_us"]["p99"]
         out["median_us"] = r["latency_us"]["median"]
         out["idle_rss_mb"] = rss_kb(broker.pid) / 1024
+        print(f"{broker.name}: {out}", file=sys.stderr, flush=True)
         out["kb_per_idle_connection"] = idle_connections(broker, 1000)
     finally:
         broker.stop()

@@ -92,21 +92,7 @@ CommandSpec ImportDefinitions() {
     if (inv.has("skip-if-unchanged")) query["skip_if_unchanged"] = "true";
     return Call(inv, "POST", "/api/definitions", defs, query);
   };
-  c.output = [](Invocation& inv, const json& reply) {
-    // Sections warren cannot hold yet are reported, never dropped silently.
-    if (reply.is_object() && reply.contains("ignored") && reply["ignored"].is_object() &&
-        !reply["ignored"].empty()) {
-      std::string what;
-      for (const char* section : {"queues", "exchanges", "bindings"}) {
-        const json n = reply["ignored"].value(section, json(0));
-        if (!n.is_number_unsigned() || n.get<size_t>() == 0) continue;
-        std::string noun = section;
-        if (n.get<size_t>() == 1) noun.pop_back();
-        what += (what.empty() ? "" : ", ") + n.dump() + " " + noun;
-      }
-      std::fprintf(stderr, "Warning: warren does not import queues, exchanges and bindings "
-                           "yet; skipped %s\n", what.c_str());
-    }
+  c.output = [](Invocation& inv, const json&) {
     // rabbitmqctl's words; in warren the import is complete when this prints.
     if (!inv.quiet && !inv.silent)
       std::puts("Successfully started definition import. This process is asynchronous and can "

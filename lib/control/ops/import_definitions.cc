@@ -8,11 +8,10 @@ namespace {
 
 // The sections warren imports, in the order they must apply (vhosts and users before
 // what refers to them): the order of meta::State::CommandsFromDefinitions.
-constexpr const char* kSections[] = {"vhosts",   "users",           "permissions",
+constexpr const char* kSections[] = {"vhosts",     "users",     "permissions",
                                      "topic_permissions", "policies", "operator_policies",
-                                     "parameters", "global_parameters"};
-// Sections RabbitMQ exports that warren's metadata does not hold yet.
-constexpr const char* kIgnored[] = {"queues", "exchanges", "bindings"};
+                                     "parameters", "global_parameters", "exchanges",
+                                     "queues",     "bindings"};
 
 std::string Field(const json& entry, const char* key) {
   auto it = entry.find(key);
@@ -81,22 +80,13 @@ Result<json> ImportDefinitions(OpContext& ctx, const OpRequest& req) {
     Status s = scratch.Apply(c.command);
     if (!s.ok()) return Status::BadInput("definitions: " + c.where + ": " + s.message(), "definitions");
   }
-  json ignored = json::object();
-  for (const char* section : kIgnored) {
-    auto it = defs.find(section);
-    if (it != defs.end() && it->is_array() && !it->empty()) ignored[section] = it->size();
-  }
-  if (!ignored.empty()) {
-    log::Warning("import_definitions: skipped " + ignored.dump() +
-                 ": warren does not import queues, exchanges and bindings yet");
-  }
   const bool changed = scratch.ToDefinitions() != State(ctx).ToDefinitions();
   if (changed) {
     std::vector<json> batch;
     for (auto& c : commands) batch.push_back(std::move(c.command));
     WARREN_TRY(ctx.node.store().SubmitBatch(std::move(batch)));
   }
-  return json{{"changed", changed}, {"ignored", ignored}};
+  return json{{"changed", changed}};
 }
 
 }  // namespace warren::control::ops
