@@ -9,7 +9,7 @@
 namespace warren::broker {
 
 Channel::Channel(Connection& conn, ChannelId id) : conn_(conn), id_(id) {}
-Channel::~Channel() = default;
+Channel::~Channel() { EndReplies(); }
 
 Vhost& Channel::vhost() { return conn_.vhost(); }
 
@@ -117,6 +117,7 @@ Status Channel::Qos(const amqp::BasicQos& m) {
 }
 
 Status Channel::Consume(const amqp::BasicConsume& m) {
+  if (IsReplyQueue(m.queue.get())) return ConsumeReplies(m);
   const std::string name = QueueNameOrLast(m.queue.get());
   WARREN_TRY(conn_.Check(Connection::Access::kRead, "queue", name));
   WARREN_ASSIGN_OR_RETURN(Queue * q, vhost().UsableQueue(name, conn_.owner()));
@@ -169,6 +170,7 @@ void Channel::DetachConsumer(std::shared_ptr<Consumer> c, bool tell_queue) {
 Status Channel::Cancel(const amqp::BasicCancel& m) {
   auto it = consumers_.find(m.consumer_tag.get());
   if (it != consumers_.end()) DetachConsumer(it->second, true);
+  else CancelReplies(m.consumer_tag.get());
   if (!m.no_wait) Reply(amqp::BasicCancelOk{m.consumer_tag});
   return Status::OK();
 }
@@ -266,6 +268,7 @@ Status Channel::Recover(bool requeue) {
 }
 
 void Channel::Release() {
+  EndReplies();
   // Consumers first, so requeued messages do not come straight back here.
   auto consumers = consumers_;
   for (auto& [tag, c] : consumers) DetachConsumer(c, true);

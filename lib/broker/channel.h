@@ -21,6 +21,9 @@ namespace warren::broker {
 class Connection;
 class Vhost;
 
+// Whether `name` is the direct reply-to pseudo-queue, amq.rabbitmq.reply-to.
+bool IsReplyQueue(const std::string& name);
+
 class Channel {
  public:
   Channel(Connection& conn, ChannelId id);
@@ -48,6 +51,9 @@ class Channel {
   // Requeues every unacknowledged delivery and detaches the consumers (channel or
   // connection closing).
   void Release();
+  // Direct reply-to: a reply published to "amq.rabbitmq.reply-to.<token>" goes straight
+  // to this channel's reply consumer, without a queue and without acknowledgement.
+  void DeliverReply(const Message& m);
 
   // Read-only views for the admin listings.
   uint64_t serial() const { return serial_; }
@@ -128,6 +134,17 @@ class Channel {
   std::string last_queue_;
 
   std::optional<PendingPublish> publishing_;
+
+  // Direct reply-to (channel_reply.cc).
+  Status ConsumeReplies(const amqp::BasicConsume& m);
+  bool CancelReplies(const std::string& tag);
+  void EndReplies();
+  // Rewrites reply_to "amq.rabbitmq.reply-to" to this channel's address; PRECONDITION_FAILED
+  // without a reply consumer.
+  Status AddressReplies(amqp::BasicProperties& props);
+  // True when `routing_key` on the default exchange names a reply address (delivered or not).
+  bool RouteReply(const Message& m, bool& delivered);
+  std::string reply_token_, reply_tag_;
 
   bool confirm_ = false;
   uint64_t publish_seq_ = 0;

@@ -79,10 +79,20 @@ Status Channel::Publish(PendingPublish p) {
   msg->routing_key = std::move(p.method.routing_key);
   msg->properties = std::move(*p.properties);
   msg->body = std::move(p.body);
+  WARREN_TRY(AddressReplies(msg->properties));
   WARREN_TRY(msg->properties.Encode(msg->encoded_properties));
 
   std::vector<Queue*> targets;
-  if (x) vhost().Route(*x, *msg, targets);
+  bool replied = false;
+  if (RouteReply(*msg, replied)) {
+    if (replied) {
+      ++conn_.core().counters.messages_routed;
+      if (seq != 0) confirms_due_.emplace_back(seq, true);
+      return Status::OK();
+    }
+  } else if (x) {
+    vhost().Route(*x, *msg, targets);
+  }
   auto& counters = conn_.core().counters;
   bool rejected = false;
   if (targets.empty()) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include "broker/broker.h"
 #include "broker/vhost.h"
@@ -17,6 +18,7 @@ class io_context;
 
 namespace warren::broker {
 
+class Channel;
 class Connection;
 
 struct Core {
@@ -32,6 +34,8 @@ struct Core {
   std::string alarm_reason;  // "low on memory" / "low on disk"; empty without alarm
   // Persistent messages of durable queues; null when options.message_store_dir is empty.
   std::unique_ptr<store::MessageStore> messages;
+  // Direct reply-to: the channel consuming from amq.rabbitmq.reply-to, by its token.
+  std::unordered_map<std::string, Channel*> reply_channels;
 
   static int64_t NowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -197,3 +197,37 @@ def test_many_messages_in_order(conn):
         ch.basic_publish("", q, str(i).encode())
     got = [int(b) for _, _, b in drain(ch, q)]
     assert got == list(range(n))
+
+
+def test_direct_reply_to(node):
+    client = connect(node)
+    cch = client.channel()
+    replies = []
+    cch.basic_consume("amq.rabbitmq.reply-to", lambda c, m, p, b: replies.append((p, b)),
+                      auto_ack=True)
+    server = connect(node)
+    sch = server.channel()
+    sch.queue_declare("rpc.requests", exclusive=True)
+    cch.basic_publish("", "rpc.requests", b"ping",
+                      pika.BasicProperties(reply_to="amq.rabbitmq.reply-to", correlation_id="c1"))
+    method, props, body = (None, None, None)
+    for _ in range(50):
+        method, props, body = sch.basic_get("rpc.requests", auto_ack=True)
+        if method:
+            break
+        time.sleep(0.02)
+    assert props.reply_to.startswith("amq.rabbitmq.reply-to.")
+    sch.basic_publish("", props.reply_to, b"pong", pika.BasicProperties(correlation_id="c1"))
+    pump(client, lambda: replies)
+    assert [(p.correlation_id, b) for p, b in replies] == [("c1", b"pong")]
+    # Asking for replies without a reply consumer, or acknowledging them, is refused.
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
+        c2 = client.channel()
+        c2.basic_publish("", "rpc.requests", b"x", pika.BasicProperties(reply_to="amq.rabbitmq.reply-to"))
+        c2.queue_declare("", exclusive=True)
+    assert e.value.reply_text == "PRECONDITION_FAILED - fast reply consumer does not exist"
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
+        client.channel().basic_consume("amq.rabbitmq.reply-to", lambda *a: None, auto_ack=False)
+    assert e.value.reply_text == "PRECONDITION_FAILED - reply consumer cannot acknowledge"
+    client.close()
+    server.close()
