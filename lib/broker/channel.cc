@@ -138,7 +138,8 @@ Status Channel::Consume(const amqp::BasicConsume& m) {
     if (!p)
       return Refuse(amqp::kPreconditionFailed, "invalid arg 'x-priority' for " +
                                                    ResourceName("queue", name, vhost().name()) +
-                                                   ": {unacceptable_type}");
+                                                   ": {unacceptable_type," + FieldTypeName(*v) +
+                                                   "}");
     priority = int(*p);
   }
   auto c = std::make_shared<Consumer>();

@@ -19,6 +19,7 @@
 namespace warren::broker {
 
 class Connection;
+class Exchange;
 class Vhost;
 
 // Whether `name` is the direct reply-to pseudo-queue, amq.rabbitmq.reply-to.
@@ -111,7 +112,9 @@ class Channel {
   // Publishing, confirms and transactions (channel_publish.cc).
   Status StartPublish(amqp::BasicPublish& m);
   Status FinishPublish();
-  Status Publish(PendingPublish p);
+  // Routes and enqueues a checked publish; `x` is its exchange when the caller has just
+  // looked it up (a transaction's publishes look it up again at commit).
+  Status Publish(PendingPublish p, Exchange* x);
   Status ConfirmSelect(const amqp::ConfirmSelect& m);
   Status TxSelect();
   Status TxCommit();

@@ -68,12 +68,12 @@ Status Channel::FinishPublish() {
     tx_publishes_.push_back(std::move(p));
     return Status::OK();
   }
-  return Publish(std::move(p));
+  return Publish(std::move(p), x);
 }
 
-Status Channel::Publish(PendingPublish p) {
+Status Channel::Publish(PendingPublish p, Exchange* x) {
   const uint64_t seq = confirm_ ? ++publish_seq_ : 0;
-  Exchange* x = vhost().FindExchange(p.method.exchange.get());
+  if (!x) x = vhost().FindExchange(p.method.exchange.get());
   auto msg = std::make_shared<Message>();
   msg->exchange = p.method.exchange.get();
   msg->routing_key = std::move(p.method.routing_key);
@@ -168,7 +168,7 @@ Status Channel::TxCommit() {
   auto settles = std::move(tx_settles_);
   tx_publishes_.clear();
   tx_settles_.clear();
-  for (auto& p : publishes) WARREN_TRY(Publish(std::move(p)));
+  for (auto& p : publishes) WARREN_TRY(Publish(std::move(p), nullptr));
   for (const auto& [tag, multiple, how] : settles) WARREN_TRY(SettleNow(tag, multiple, how));
   Reply(amqp::TxCommitOk{});
   return Status::OK();

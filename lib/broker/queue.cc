@@ -19,10 +19,8 @@ std::optional<int64_t> FieldInt(const amqp::FieldValue& v) {
       v.value);
 }
 
-namespace {
-
 // RabbitMQ's names for field value types, as its error texts print them.
-std::string TypeName(const amqp::FieldValue& v) {
+std::string FieldTypeName(const amqp::FieldValue& v) {
   switch (v.tag()) {
     case 't': return "bool";
     case 'b': return "byte";
@@ -43,6 +41,8 @@ std::string TypeName(const amqp::FieldValue& v) {
     default: return "void";
   }
 }
+
+namespace {
 
 std::optional<std::string> FieldString(const amqp::FieldValue& v) {
   if (const auto* s = std::get_if<std::string>(&v.value)) return *s;
@@ -71,24 +71,24 @@ Status ValidateQueueArgs(const amqp::FieldTable& args, const std::string& queue,
     if (n == "x-message-ttl" || n == "x-expires" || n == "x-max-length" ||
         n == "x-max-length-bytes" || n == "x-max-priority") {
       auto v = FieldInt(e.value);
-      if (!v) return invalid("{unacceptable_type," + TypeName(e.value) + "}");
+      if (!v) return invalid("{unacceptable_type," + FieldTypeName(e.value) + "}");
       if (*v < 0 || (n == "x-expires" && *v == 0))
         return invalid(std::string(*v < 0 ? "{value_negative," : "{value_zero,") +
                        std::to_string(*v) + "}");
       if (n == "x-max-priority" && *v > 255)
         return invalid("{value_too_large," + std::to_string(*v) + ",255}");
     } else if (n == "x-dead-letter-exchange" || n == "x-dead-letter-routing-key") {
-      if (!FieldString(e.value)) return invalid("{unacceptable_type," + TypeName(e.value) + "}");
+      if (!FieldString(e.value)) return invalid("{unacceptable_type," + FieldTypeName(e.value) + "}");
     } else if (n == "x-overflow") {
       auto s = FieldString(e.value);
-      if (!s) return invalid("{unacceptable_type," + TypeName(e.value) + "}");
+      if (!s) return invalid("{unacceptable_type," + FieldTypeName(e.value) + "}");
       if (!ParseOverflow(*s)) return invalid("{invalid_overflow,<<\"" + *s + "\">>}");
     } else if (n == "x-single-active-consumer") {
       if (!std::holds_alternative<bool>(e.value.value))
-        return invalid("{unacceptable_type," + TypeName(e.value) + "}");
+        return invalid("{unacceptable_type," + FieldTypeName(e.value) + "}");
     } else if (n == "x-queue-type") {
       auto s = FieldString(e.value);
-      if (!s) return invalid("{unacceptable_type," + TypeName(e.value) + "}");
+      if (!s) return invalid("{unacceptable_type," + FieldTypeName(e.value) + "}");
       if (*s != "classic")
         return invalid("{unacceptable_value,<<\"" + *s + "\">>} (warren serves classic queues)");
     }

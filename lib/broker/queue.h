@@ -190,6 +190,9 @@ Status ValidateQueueArgs(const amqp::FieldTable& args, const std::string& queue,
 // The settings from valid arguments merged with the effective policy definition: the
 // lower value wins for TTL, expiry and lengths, the argument for the rest.
 QueueSettings ResolveQueueSettings(const amqp::FieldTable& args, const nlohmann::json& policy);
+// RabbitMQ's name of a field value's type, as its error texts print it ("signedint",
+// "longstr", ...).
+std::string FieldTypeName(const amqp::FieldValue& v);
 // An integer field value of any width; nullopt for other types.
 std::optional<int64_t> FieldInt(const amqp::FieldValue& v);
 

@@ -26,13 +26,7 @@ std::string DescribeArg(const amqp::FieldValue* v) {
   else if (const auto* s = std::get_if<std::string>(&v->value)) text = *s;
   else if (const auto* b = std::get_if<bool>(&v->value)) text = Bool(*b);
   else text = std::string(1, v->tag());
-  static const std::map<char, const char*> kTypes = {
-      {'t', "bool"},  {'b', "byte"},    {'s', "short"},  {'I', "signedint"}, {'l', "long"},
-      {'f', "float"}, {'d', "double"},  {'S', "longstr"}, {'A', "array"},    {'F', "table"},
-      {'T', "timestamp"}, {'x', "binary"}, {'D', "decimal"}, {'V', "void"},  {'B', "unsignedbyte"},
-      {'u', "unsignedshort"}, {'i', "unsignedint"}, {'L', "long"}};
-  auto t = kTypes.find(v->tag());
-  return "the value '" + text + "' of type '" + (t == kTypes.end() ? "void" : t->second) + "'";
+  return "the value '" + text + "' of type '" + FieldTypeName(*v) + "'";
 }
 
 bool SameArg(const amqp::FieldValue* a, const amqp::FieldValue* b) {

@@ -1,5 +1,7 @@
 #include "node/config.h"
 
+#include <charconv>
+
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
@@ -193,6 +195,23 @@ json EffectiveSettings(const Config& cfg) {
   return out;
 }
 
+namespace {
+
+// A whole number in [min, max]; BadInput naming the setting otherwise.
+Result<uint64_t> ParseCount(const std::string& key, const std::string& v, uint64_t min,
+                            uint64_t max) {
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc() || end != v.data() + v.size() || n < min || n > max) {
+    return Status::BadInput("setting " + key + ": expected a whole number from " +
+                            std::to_string(min) + " to " + std::to_string(max) + ", got '" +
+                            v + "'");
+  }
+  return n;
+}
+
+}  // namespace
+
 Result<Config> LoadConfig(const std::string& path, int default_port, const std::string& default_ip) {
   Config cfg;
   json flat = json::object();
@@ -249,6 +268,22 @@ Result<Config> LoadConfig(const std::string& path, int default_port, const std::
       if (v != "debug" && v != "info" && v != "warning" && v != "error")
         return Status::BadInput("setting " + key + ": expected debug, info, warning or error");
       cfg.log_level = v;
+    } else if (key == "heartbeat") {
+      WARREN_ASSIGN_OR_RETURN(uint64_t n, ParseCount(key, v, 0, 65535));
+      cfg.heartbeat = uint16_t(n);
+    } else if (key == "frame_max") {
+      WARREN_ASSIGN_OR_RETURN(uint64_t n, ParseCount(key, v, 4096, 0xFFFFFFFF));
+      cfg.frame_max = uint32_t(n);
+    } else if (key == "channel_max") {
+      WARREN_ASSIGN_OR_RETURN(uint64_t n, ParseCount(key, v, 1, 65535));
+      cfg.channel_max = uint16_t(n);
+    } else if (key == "max_message_size") {
+      WARREN_ASSIGN_OR_RETURN(cfg.max_message_size, ParseCount(key, v, 1, 536870912));
+    } else if (key == "handshake_timeout") {
+      WARREN_ASSIGN_OR_RETURN(uint64_t n, ParseCount(key, v, 1, 0xFFFFFFFF));
+      cfg.handshake_timeout = uint32_t(n);
+    } else if (key == "cluster_name") {
+      cfg.cluster_name = v;
     } else if (key == "warren.shards") {
       try {
         cfg.shards = std::stoi(v);

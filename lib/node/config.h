@@ -32,6 +32,13 @@ struct Config {
   double disk_free_limit_relative = 0;             // disk_free_limit.relative (x RAM); 0 = absolute
   std::string log_level = "info";                  // log.file.level
   int shards = 0;                                  // warren.shards; 0 = one per core
+  // AMQP connection settings, with RabbitMQ's names and defaults.
+  uint16_t heartbeat = 60;                  // heartbeat, seconds
+  uint32_t frame_max = 131072;              // frame_max, bytes (>= 4096)
+  uint16_t channel_max = 2047;              // channel_max
+  uint64_t max_message_size = 134217728;    // max_message_size, bytes
+  uint32_t handshake_timeout = 10000;       // handshake_timeout, ms
+  std::string cluster_name;                 // cluster_name; empty = the node name
   nlohmann::json flat = nlohmann::json::object();  // every setting as read, for `environment`
 };
 

@@ -274,26 +274,13 @@ class NodeImpl : public control::NodeApi {
     broker::BrokerOptions o;
     o.node_name = env_.node.full();
     o.loopback_users = config_.loopback_users;
-    auto number = [&](const char* key, uint64_t fallback) -> uint64_t {
-      auto it = config_.flat.find(key);
-      if (it == config_.flat.end()) return fallback;
-      if (it->is_number_unsigned()) return it->get<uint64_t>();
-      if (it->is_string()) {
-        try {
-          return std::stoull(it->get<std::string>());
-        } catch (const std::exception&) {
-        }
-      }
-      return fallback;
-    };
-    o.heartbeat = uint16_t(number("heartbeat", o.heartbeat));
-    o.frame_max = uint32_t(number("frame_max", o.frame_max));
-    o.channel_max = uint16_t(number("channel_max", o.channel_max));
-    o.max_message_size = number("max_message_size", o.max_message_size);
-    o.handshake_timeout_ms = uint32_t(number("handshake_timeout", o.handshake_timeout_ms));
+    o.heartbeat = config_.heartbeat;
+    o.frame_max = config_.frame_max;
+    o.channel_max = config_.channel_max;
+    o.max_message_size = config_.max_message_size;
+    o.handshake_timeout_ms = config_.handshake_timeout;
     o.message_store_dir = MessageStoreDir();
-    if (auto it = config_.flat.find("cluster_name"); it != config_.flat.end() && it->is_string())
-      o.cluster_name = it->get<std::string>();
+    o.cluster_name = config_.cluster_name;
     return o;
   }
 

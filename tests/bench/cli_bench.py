@@ -11,12 +11,14 @@ Not a test: it prints a table of figures; run it on a quiet machine.
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_util import free_port, rss_kb  # noqa: E402
 
 
 def spawn_time(argv, env):
@@ -35,18 +37,6 @@ def median_ms(argvs, env):
     return statistics.median(spawn_time(a, env) for a in argvs) * 1000
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rss_kb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def bench_warren(bin_dir, runs, loop):

@@ -106,3 +106,40 @@ TEST_CASE("config: effective settings add the defaults and mask the password", "
 }
 
 }  // namespace warren::node
+
+namespace warren::node {
+
+TEST_CASE("config: AMQP connection settings are read and checked", "[node]") {
+  SECTION("defaults are RabbitMQ's") {
+    auto cfg = LoadConfig("", 5672, "");
+    REQUIRE(cfg.ok());
+    CHECK(cfg->heartbeat == 60);
+    CHECK(cfg->frame_max == 131072);
+    CHECK(cfg->channel_max == 2047);
+    CHECK(cfg->max_message_size == 134217728);
+    CHECK(cfg->handshake_timeout == 10000);
+  }
+  SECTION("values from the file") {
+    auto cfg = LoadConfig(WriteConfig("amqp.conf", "heartbeat = 5\nframe_max = 8192\n"
+                                                   "channel_max = 16\nhandshake_timeout = 500\n"
+                                                   "cluster_name = east\n"),
+                          5672, "");
+    REQUIRE(cfg.ok());
+    CHECK(cfg->heartbeat == 5);
+    CHECK(cfg->frame_max == 8192);
+    CHECK(cfg->channel_max == 16);
+    CHECK(cfg->handshake_timeout == 500);
+    CHECK(cfg->cluster_name == "east");
+  }
+  SECTION("a value that is not a number in range stops the boot, naming the setting") {
+    auto bad = LoadConfig(WriteConfig("bad.conf", "heartbeat = often\n"), 5672, "");
+    REQUIRE(!bad.ok());
+    CHECK(bad.status().message() ==
+          "setting heartbeat: expected a whole number from 0 to 65535, got 'often'");
+    auto small = LoadConfig(WriteConfig("small.conf", "frame_max = 1024\n"), 5672, "");
+    REQUIRE(!small.ok());
+    CHECK(small.status().message().find("setting frame_max: expected a whole number from 4096") == 0);
+  }
+}
+
+}  // namespace warren::node
