@@ -83,6 +83,34 @@ Result<Vhost*> BrokerImpl::AdminVhost(const std::string& vhost) {
   return v;
 }
 
+void BrokerImpl::CollectMetrics(plugin::NodeMetrics& m, bool per_queue) const {
+  const BrokerCounters& c = core_.counters;
+  m.connections = core_.connections.size();
+  m.channels = channel_count();
+  m.connections_opened_total = c.connections_opened;
+  m.connections_closed_total = c.connections_closed;
+  m.messages_received_total = c.messages_received;
+  m.messages_routed_total = c.messages_routed;
+  m.messages_unroutable_dropped_total = c.messages_unroutable_dropped;
+  m.messages_unroutable_returned_total = c.messages_unroutable_returned;
+  m.messages_delivered_total = c.messages_delivered;
+  m.messages_acknowledged_total = c.messages_acknowledged;
+  m.messages_redelivered_total = c.messages_redelivered;
+  m.messages_confirmed_total = c.messages_confirmed;
+  // Every vhost in the store, including those no client has used yet (no queues).
+  for (const auto& [vname, v] : core_.vhosts) {
+    m.queue_count += v->queues().size();
+    for (const auto& [qname, q] : v->queues()) {
+      m.consumers += q->consumers().size();
+      m.messages_ready += q->ready();
+      m.messages_unacked += q->unacked();
+      if (!per_queue) continue;
+      m.queues.push_back({vname, qname, q->spec().durable, q->ready(), q->unacked(),
+                          q->ready_bytes(), q->consumers().size()});
+    }
+  }
+}
+
 json BrokerImpl::ListQueues(const std::string& vhost) const {
   json out = json::array();
   const Vhost* found = ListedVhost(vhost);
@@ -173,7 +201,7 @@ json BrokerImpl::ListExchanges(const std::string& vhost) const {
   for (const auto& name : SortedKeys(v.exchanges())) {
     const ExchangeSpec& x = v.exchanges().at(name)->spec();
     out.push_back({{"name", name},
-                   {"type", std::string(ExchangeTypeName(x.type))},
+                   {"type", TypeName(x)},
                    {"durable", x.durable},
                    {"auto_delete", x.auto_delete},
                    {"internal", x.internal},
@@ -381,11 +409,11 @@ Status BrokerImpl::DeclareExchange(const std::string& vhost, const std::string& 
                                    bool internal, const json& arguments) {
   WARREN_ASSIGN_OR_RETURN(Vhost * v, AdminVhost(vhost));
   WARREN_ASSIGN_OR_RETURN(amqp::FieldTable args, FieldTableFromJson(arguments));
-  auto kind = ParseExchangeType(type);
-  if (!kind) return Status::BadInput("unknown exchange type '" + type + "'");
+  ExchangeSpec spec{name, ExchangeType::kDirect, durable, auto_delete, internal, std::move(args)};
+  if (!v->SetExchangeType(spec, type))
+    return Status::BadInput("unknown exchange type '" + type + "'");
   if (name.empty()) return Status::AccessRefused("operation not permitted on the default exchange");
-  return AdminError(v->DeclareExchange(
-      ExchangeSpec{name, *kind, durable, auto_delete, internal, std::move(args)}, false));
+  return AdminError(v->DeclareExchange(spec, false));
 }
 
 Status BrokerImpl::DeleteExchange(const std::string& vhost, const std::string& name,

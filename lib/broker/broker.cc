@@ -18,6 +18,9 @@ Vhost* Core::FindVhost(const std::string& name) {
   auto v = std::make_unique<Vhost>(name, &Core::NowMs);
   v->set_consumer_gone([](Consumer& c) { c.channel->ConsumerGone(c); });
   v->set_durability([this](const nlohmann::json& c) { return store.Submit(c); }, messages.get());
+  v->set_exchange_types(options.exchange_types);
+  if (options.on_event)
+    v->set_on_event([this, name](plugin::EventKind k, const std::string& n) { Emit(k, name, n); });
   Vhost* raw = v.get();
   vhosts.emplace(name, std::move(v));
   return raw;

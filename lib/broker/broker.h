@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/status.h"
+#include "plugin/api.h"
 
 namespace asio {
 class io_context;
@@ -32,6 +34,10 @@ struct BrokerOptions {
   uint32_t handshake_timeout_ms = 10000;  // to get from TCP connect to connection.open
   std::string message_store_dir;  // persistent messages; empty: nothing persists
   std::vector<std::string> loopback_users = {"guest"};
+  // Plugins' extension points: exchange types by name (null when unknown) and the
+  // handler broker events go to. Either may be empty.
+  std::function<std::shared_ptr<plugin::ExchangeType>(const std::string&)> exchange_types;
+  std::function<void(const plugin::Event&)> on_event;
 };
 
 // Totals since boot, for status and metrics.
@@ -66,6 +72,9 @@ class Broker {
   virtual void SetAlarm(const std::string& reason) = 0;
 
   virtual const BrokerCounters& counters() const = 0;
+  // The engine's part of the metrics plugins read: counts and totals, and each queue's
+  // when `per_queue`.
+  virtual void CollectMetrics(plugin::NodeMetrics& m, bool per_queue) const = 0;
   virtual size_t connection_count() const = 0;
   virtual size_t channel_count() const = 0;
 

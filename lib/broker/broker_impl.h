@@ -4,7 +4,9 @@
 #pragma once
 
 #include <asio.hpp>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -81,6 +83,34 @@ class BrokerImpl : public Broker {
       if (Vhost* v = core_.FindVhost(name)) v->Restore(st);
     for (auto& [name, v] : core_.vhosts)
       v->ApplyPolicies(PolicySetOf(st.policies(), name), PolicySetOf(st.operator_policies(), name));
+    NotePolicyChanges(st);
+  }
+
+  // policy.changed for each vhost whose policies or operator policies differ from what
+  // the last call saw (nothing on the first call, at boot).
+  void NotePolicyChanges(const meta::State& st) {
+    if (!core_.options.on_event) return;
+    std::map<std::string, std::string> now;
+    auto add = [&](const auto& all, const char* kind) {
+      for (const auto& [key, p] : all)
+        now[key.first] += std::string(kind) + p.name + '\0' + p.pattern + '\0' + p.apply_to +
+                          '\0' + std::to_string(p.priority) + '\0' + p.definition.dump() + '\n';
+    };
+    add(st.policies(), "p");
+    add(st.operator_policies(), "o");
+    if (policies_seen_) {
+      std::set<std::string> vhosts;
+      for (const auto& [v, f] : now) vhosts.insert(v);
+      for (const auto& [v, f] : policy_fingerprints_) vhosts.insert(v);
+      for (const auto& v : vhosts) {
+        auto a = now.find(v), b = policy_fingerprints_.find(v);
+        const std::string fa = a == now.end() ? "" : a->second;
+        const std::string fb = b == policy_fingerprints_.end() ? "" : b->second;
+        if (fa != fb) core_.Emit(plugin::EventKind::kPolicyChanged, v, "");
+      }
+    }
+    policy_fingerprints_ = std::move(now);
+    policies_seen_ = true;
   }
 
   void SetAlarm(const std::string& reason) override {
@@ -101,6 +131,7 @@ class BrokerImpl : public Broker {
   }
 
   // Admin listings and operations (admin.cc).
+  void CollectMetrics(plugin::NodeMetrics& m, bool per_queue) const override;
   nlohmann::json ListQueues(const std::string& vhost) const override;
   nlohmann::json ListExchanges(const std::string& vhost) const override;
   nlohmann::json ListBindings(const std::string& vhost) const override;
@@ -156,6 +187,8 @@ class BrokerImpl : public Broker {
 
   Core core_;
   asio::steady_timer tick_;
+  bool policies_seen_ = false;
+  std::map<std::string, std::string> policy_fingerprints_;  // vhost -> its policies, dumped
   // Seconds since the epoch when the engine started: the "creation" part of pids.
   const int64_t creation_ = std::chrono::duration_cast<std::chrono::seconds>(
                                 std::chrono::system_clock::now().time_since_epoch())

@@ -26,9 +26,8 @@ Status Channel::ExchangeDeclare(const amqp::ExchangeDeclare& m) {
   }
   ExchangeSpec spec{name, ExchangeType::kDirect, m.durable, m.auto_delete, m.internal, m.arguments};
   if (!m.passive) {
-    auto type = ParseExchangeType(m.type);
-    if (!type) return Refuse(amqp::kCommandInvalid, "unknown exchange type '" + m.type + "'");
-    spec.type = *type;
+    if (!vhost().SetExchangeType(spec, m.type))
+      return Refuse(amqp::kCommandInvalid, "unknown exchange type '" + m.type + "'");
     if (const auto* ae = m.arguments.Find("alternate-exchange")) {
       if (const auto* s = std::get_if<std::string>(&ae->value)) {
         WARREN_TRY(conn_.Check(Access::kWrite, "exchange", *s));

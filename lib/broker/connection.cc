@@ -374,6 +374,7 @@ void Connection::Shutdown() {
   core_.connections.erase(this);
   if (was_open) {
     ++core_.counters.connections_closed;
+    core_.Emit(plugin::EventKind::kConnectionClosed, vhost_ ? vhost_->name() : "", peer_, user_);
     log::Info("closing AMQP connection " + peer_ + " (user '" + user_ + "')");
   }
   heartbeat_timer_.cancel();

@@ -47,6 +47,11 @@ struct Core {
   // Opens the message store, recreates every vhost's durable exchanges, queues and
   // bindings, and puts the recovered messages back (durable.cc).
   Status Restore();
+  // Tells the plugins' event handlers (BrokerOptions::on_event), if any.
+  void Emit(plugin::EventKind kind, const std::string& vhost, const std::string& name,
+            const std::string& user = "") {
+    if (options.on_event) options.on_event(plugin::Event{kind, vhost, name, user});
+  }
   // Group commit: makes the persistent messages and acks buffered so far durable.
   // Confirms for them go out only after this.
   void SyncMessages();

@@ -33,7 +33,7 @@ Status Vhost::PersistExchange(const Exchange& x, bool declare) {
   json c = {{"op", declare ? "exchange.declare" : "exchange.delete"}, {"vhost", name_},
             {"name", s.name}};
   if (declare) {
-    c["type"] = std::string(ExchangeTypeName(s.type));
+    c["type"] = TypeName(s);
     c["durable"] = true;
     c["auto_delete"] = s.auto_delete;
     c["internal"] = s.internal;
@@ -83,15 +83,15 @@ void Vhost::Restore(const meta::State& state) {
   const int64_t now = now_();
   for (const auto& [key, e] : state.exchanges()) {
     if (key.first != name_ || FindExchange(e.name)) continue;
-    auto type = ParseExchangeType(e.type);
     auto args = FieldTableFromJson(e.arguments);
-    if (!type || !args.ok()) {
+    ExchangeSpec spec{e.name, ExchangeType::kDirect, true, e.auto_delete, e.internal};
+    if (!SetExchangeType(spec, e.type) || !args.ok()) {
       log::Warning("not restoring " + ResourceName("exchange", e.name, name_) + ": type '" +
-                   e.type + "' or its arguments are not usable");
+                   e.type + "' (is its plugin enabled?) or its arguments are not usable");
       continue;
     }
-    exchanges_[e.name] = std::make_unique<Exchange>(
-        ExchangeSpec{e.name, *type, true, e.auto_delete, e.internal, std::move(args).value()});
+    spec.args = std::move(args).value();
+    exchanges_[e.name] = std::make_unique<Exchange>(std::move(spec));
   }
   for (const auto& [key, q] : state.queues()) {
     if (key.first != name_ || FindQueue(q.name)) continue;

@@ -18,8 +18,14 @@ std::string_view ExchangeTypeName(ExchangeType type) {
     case ExchangeType::kFanout: return "fanout";
     case ExchangeType::kTopic: return "topic";
     case ExchangeType::kHeaders: return "headers";
+    case ExchangeType::kCustom: return "custom";
   }
   return "direct";
+}
+
+std::string TypeName(const ExchangeSpec& spec) {
+  return spec.type == ExchangeType::kCustom ? spec.custom_name
+                                            : std::string(ExchangeTypeName(spec.type));
 }
 
 bool Exchange::Bind(Binding b) {
@@ -70,6 +76,16 @@ void Exchange::Route(const std::string& routing_key, const amqp::FieldTable* hea
       for (const auto& b : bindings_)
         if (HeadersMatch(b.args, headers)) out.push_back(&b.destination);
       return;
+    case ExchangeType::kCustom: {
+      std::vector<std::string_view> keys;
+      keys.reserve(bindings_.size());
+      for (const auto& b : bindings_) keys.push_back(b.key);
+      std::vector<size_t> chosen;
+      spec_.custom->Route(routing_key, keys, chosen);
+      for (size_t i : chosen)
+        if (i < bindings_.size()) out.push_back(&bindings_[i].destination);
+      return;
+    }
   }
 }
 

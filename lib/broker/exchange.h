@@ -3,6 +3,7 @@
 // exchange-to-exchange bindings, exchanges); the vhost resolves them. Owned by a vhost.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,10 +11,12 @@
 #include <vector>
 
 #include "amqp/field_table.h"
+#include "plugin/api.h"
 
 namespace warren::broker {
 
-enum class ExchangeType { kDirect, kFanout, kTopic, kHeaders };
+// kCustom: a type a plugin registered (ExchangeSpec::custom routes).
+enum class ExchangeType { kDirect, kFanout, kTopic, kHeaders, kCustom };
 std::optional<ExchangeType> ParseExchangeType(std::string_view name);
 std::string_view ExchangeTypeName(ExchangeType type);
 
@@ -37,7 +40,13 @@ struct ExchangeSpec {
   bool auto_delete = false;
   bool internal = false;
   amqp::FieldTable args;
+  // kCustom only: the registered type's name and routing.
+  std::string custom_name;
+  std::shared_ptr<plugin::ExchangeType> custom;
 };
+
+// The exchange's type as declared: "direct", ..., or a plugin type's name.
+std::string TypeName(const ExchangeSpec& spec);
 
 class Exchange {
  public:

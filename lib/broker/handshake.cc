@@ -150,6 +150,7 @@ Status Connection::OnOpen(const amqp::ConnectionOpen& m) {
   WARREN_TRY(LoadGrants());
   state_ = State::kRunning;
   ++core_.counters.connections_opened;
+  core_.Emit(plugin::EventKind::kConnectionOpened, name, peer_, user_);
   Send(ChannelId(0), amqp::ConnectionOpenOk{});
   log::Info("connection " + peer_ + ": user '" + user_ + "' authenticated and granted access to vhost '" +
             name + "'");

@@ -84,6 +84,19 @@ std::shared_ptr<Queue> Vhost::FindQueue(const std::string& name) {
   return it == queues_.end() ? nullptr : it->second;
 }
 
+bool Vhost::SetExchangeType(ExchangeSpec& spec, const std::string& type) const {
+  if (auto builtin = ParseExchangeType(type)) {
+    spec.type = *builtin;
+    return true;
+  }
+  auto custom = exchange_types_ ? exchange_types_(type) : nullptr;
+  if (!custom) return false;
+  spec.type = ExchangeType::kCustom;
+  spec.custom_name = type;
+  spec.custom = std::move(custom);
+  return true;
+}
+
 Status Vhost::DeclareExchange(const ExchangeSpec& spec, bool passive) {
   Exchange* x = FindExchange(spec.name);
   if (passive) {
@@ -99,15 +112,14 @@ Status Vhost::DeclareExchange(const ExchangeSpec& spec, bool passive) {
       exchanges_.erase(spec.name);
       return s;
     }
+    Emit(plugin::EventKind::kExchangeCreated, spec.name);
     return Status::OK();
   }
   const ExchangeSpec& cur = x->spec();
   auto inequivalent = [&](const char* arg, const std::string& got, const std::string& have) {
     return Inequivalent("exchange", spec.name, name_, arg, "'" + got + "'", "'" + have + "'");
   };
-  if (cur.type != spec.type)
-    return inequivalent("type", std::string(ExchangeTypeName(spec.type)),
-                        std::string(ExchangeTypeName(cur.type)));
+  if (TypeName(cur) != TypeName(spec)) return inequivalent("type", TypeName(spec), TypeName(cur));
   if (cur.durable != spec.durable) return inequivalent("durable", Bool(spec.durable), Bool(cur.durable));
   if (cur.auto_delete != spec.auto_delete)
     return inequivalent("auto_delete", Bool(spec.auto_delete), Bool(cur.auto_delete));
@@ -133,6 +145,7 @@ Status Vhost::DeleteExchange(const std::string& name, bool if_unused) {
     if (other->RemoveDestination(self)) sources.push_back(n);
   (void)PersistExchange(*x, false);
   exchanges_.erase(name);
+  Emit(plugin::EventKind::kExchangeDeleted, name);
   for (const auto& s : sources) MaybeAutoDeleteExchange(s);
   return Status::OK();
 }
@@ -178,6 +191,7 @@ Result<std::shared_ptr<Queue>> Vhost::DeclareQueue(QueueSpec spec, bool passive)
     queues_.erase(queue_name);
     return s;
   }
+  Emit(plugin::EventKind::kQueueCreated, queue_name);
   // Every queue is bound to the default exchange by its name; that binding is implicit.
   return q;
 }
@@ -217,6 +231,7 @@ void Vhost::RemoveQueue(const std::string& name) {
   std::shared_ptr<Queue> q = it->second;
   queues_.erase(it);
   (void)PersistQueue(*q, false);
+  Emit(plugin::EventKind::kQueueDeleted, name);
   q->mark_deleted();
   // Consumers are told (basic.cancel) and detached; unacked deliveries stay with their
   // channels and are dropped when settled.
@@ -251,6 +266,9 @@ Status Vhost::Bind(const std::string& source, const Destination& destination,
   if (destination.exchange && destination.name.empty())
     return Refuse(amqp::kAccessRefused, "operation not permitted on the default exchange");
   WARREN_ASSIGN_OR_RETURN(Exchange * x, BindingEnds(source, destination));
+  if (x->spec().type == ExchangeType::kCustom)
+    if (std::string why = x->spec().custom->CheckBindingKey(key); !why.empty())
+      return Refuse(amqp::kPreconditionFailed, why);
   Binding b{destination, key, args};
   if (x->Bind(b)) {
     if (Status s = PersistBinding(*x, b, true); !s.ok()) {

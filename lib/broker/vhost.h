@@ -76,6 +76,16 @@ class Vhost {
 
   void set_consumer_gone(ConsumerGone f) { consumer_gone_ = std::move(f); }
 
+  // Exchange types plugins registered, by name (null for an unknown one).
+  using ExchangeTypes = std::function<std::shared_ptr<plugin::ExchangeType>(const std::string&)>;
+  void set_exchange_types(ExchangeTypes f) { exchange_types_ = std::move(f); }
+  // Called when a queue or exchange is created or deleted (not when restored at boot).
+  using OnEvent = std::function<void(plugin::EventKind, const std::string& name)>;
+  void set_on_event(OnEvent f) { on_event_ = std::move(f); }
+  // Sets spec.type (and the custom routing for a plugin's type) from `type`; false
+  // for a type nobody knows.
+  bool SetExchangeType(ExchangeSpec& spec, const std::string& type) const;
+
   // Durability (durable.cc): durable exchanges, queues and bindings are written to the
   // metadata store through `persist`; persistent messages of durable queues go to
   // `messages`. Without it (tests), nothing is written.
@@ -96,6 +106,9 @@ class Vhost {
 
  private:
   void RemoveQueue(const std::string& name);
+  void Emit(plugin::EventKind kind, const std::string& name) {
+    if (on_event_) on_event_(kind, name);
+  }
   // Writes the declaration (or deletion) of a durable entity; OK for transient ones.
   Status PersistExchange(const Exchange& x, bool declare);
   Status PersistQueue(Queue& q, bool declare);
@@ -115,6 +128,8 @@ class Vhost {
   std::unordered_map<std::string, std::shared_ptr<Queue>> queues_;
   std::unique_ptr<policy::PolicySet> policies_, operator_policies_;
   ConsumerGone consumer_gone_;
+  ExchangeTypes exchange_types_;
+  OnEvent on_event_;
   Persist persist_;
   store::MessageStore* messages_ = nullptr;
   std::vector<const Destination*> scratch_;

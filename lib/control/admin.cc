@@ -42,6 +42,34 @@ bool Match(std::string_view pattern, std::string_view raw_path,
 
 Dispatched Error(const Status& s) { return {HttpStatusFor(s.kind()), ErrorBody(s)}; }
 
+Status CheckAppNeed(const Operation& op, AppState state) {
+  if (op.app == AppNeed::kRunning && state != AppState::kRunning) {
+    return Status::Precondition(
+        "this command requires the 'rabbit' app to be running on the target node. Start it "
+        "with 'rabbitmqctl start_app'.",
+        "app_state");
+  }
+  if (op.app == AppNeed::kStopped && state != AppState::kStopped) {
+    return Status::Precondition(
+        "this command requires the 'rabbit' app to be stopped on the target node. Stop it "
+        "with 'rabbitmqctl stop_app'.",
+        "app_state");
+  }
+  return Status::OK();
+}
+
+Result<json> Run(NodeApi& node, const Operation& op, std::map<std::string, std::string> params,
+                 const json& body) {
+  WARREN_TRY(CheckAppNeed(op, node.app_state()));
+  OpRequest req;
+  req.params = std::move(params);
+  req.body = body;
+  OpContext ctx{node};
+  Result<json> r = op.handler(ctx, req);
+  if (r.ok() && op.method != "GET") node.MetadataChanged();
+  return r;
+}
+
 }  // namespace
 
 const char* AppStateName(AppState s) {
@@ -62,32 +90,22 @@ Dispatched Dispatch(NodeApi& node, std::string_view method, std::string_view raw
     if (!Match(op.path, raw_path, &caps)) continue;
     path_matched = true;
     if (op.method != method) continue;
-    AppState state = node.app_state();
-    if (op.app == AppNeed::kRunning && state != AppState::kRunning) {
-      return Error(Status::Precondition(
-          "this command requires the 'rabbit' app to be running on the target node. Start it "
-          "with 'rabbitmqctl start_app'.",
-          "app_state"));
-    }
-    if (op.app == AppNeed::kStopped && state != AppState::kStopped) {
-      return Error(Status::Precondition(
-          "this command requires the 'rabbit' app to be stopped on the target node. Stop it "
-          "with 'rabbitmqctl stop_app'.",
-          "app_state"));
-    }
-    OpRequest req;
-    req.params = query;
-    for (auto& [k, v] : caps) req.params[k] = v;
-    req.body = body;
-    OpContext ctx{node};
-    Result<json> r = op.handler(ctx, req);
+    std::map<std::string, std::string> params = query;
+    for (auto& [k, v] : caps) params[k] = v;
+    Result<json> r = Run(node, op, std::move(params), body);
     if (!r.ok()) return Error(r.status());
-    if (method != "GET") node.MetadataChanged();
     return {200, std::move(r).value()};
   }
   if (path_matched)
     return {405, ErrorBody(Status::BadInput("method not allowed"))};
   return Error(Status::NotFound("no operation at " + std::string(raw_path)));
+}
+
+Result<json> Call(NodeApi& node, std::string_view name,
+                  const std::map<std::string, std::string>& params, const json& body) {
+  for (const Operation& op : Operations())
+    if (op.name == name) return Run(node, op, params, body);
+  return Status::NotFound("no admin operation called " + std::string(name), "operation");
 }
 
 }  // namespace warren::control

@@ -59,6 +59,11 @@ struct Dispatched {
   json body;
 };
 
+// Runs the operation called `name` (plugins call the admin service this way) with
+// `params` as its path and query parameters, after the same AppNeed check.
+Result<json> Call(NodeApi& node, std::string_view name,
+                  const std::map<std::string, std::string>& params, const json& body);
+
 // Finds the operation for `method` + `raw_path`, checks its AppNeed, runs it.
 // Unknown routes answer 404 / 405 as JSON error bodies.
 Dispatched Dispatch(NodeApi& node, std::string_view method, std::string_view raw_path,

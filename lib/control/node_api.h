@@ -64,6 +64,14 @@ class NodeApi {
   virtual void MetadataChanged() {}
   // The AMQP engine while the app runs; nullptr when it is stopped.
   virtual broker::Broker* broker() { return nullptr; }
+
+  // Plugins (plugin/host.h): what exists, what is enabled, running and failed.
+  virtual nlohmann::json Plugins() const { return nlohmann::json::object(); }
+  // Makes `explicit_names` the enabled plugins and starts / stops plugins to match.
+  virtual Result<nlohmann::json> SetPlugins(const std::vector<std::string>& explicit_names) {
+    (void)explicit_names;
+    return Status::Unavailable("this node does not load plugins");
+  }
 };
 
 }  // namespace warren::control

@@ -13,13 +13,11 @@
 #include <nlohmann/json.hpp>
 
 #include "base/status.h"
+#include "net/tcp_listeners.h"
 
 namespace warren::node {
 
-struct Listener {
-  std::string ip;  // empty = every interface, IPv4 and IPv6
-  int port = 0;
-};
+using net::Listener;
 
 struct Config {
   std::vector<Listener> amqp_listeners;           // listeners.tcp.*

@@ -16,14 +16,16 @@
 #include "auth/password.h"
 #include "base/bytes.h"
 #include "base/log.h"
+#include "control/admin.h"
 #include "control/node_api.h"
 #include "control/server.h"
 #include "meta/store.h"
 #include "node/config.h"
-#include "node/listeners.h"
+#include "net/tcp_listeners.h"
 #include "node/resources.h"
 #include "base/version.h"
 #include "broker/broker.h"
+#include "plugin/host.h"
 #include "store/record_log.h"
 
 namespace warren::node {
@@ -111,6 +113,10 @@ class NodeImpl : public control::NodeApi {
 
     // Alarms are known before the first client can connect, not a monitor tick later.
     CheckResources();
+    // Plugins start before the engine so that its durable exchanges of their types
+    // come back.
+    plugins_ = plugin::Host::Create(io_, PluginHostOptions());
+    plugins_->Boot();
     WARREN_TRY(StartApp());
 
     signals_.async_wait([this](std::error_code ec, int sig) {
@@ -160,7 +166,7 @@ class NodeImpl : public control::NodeApi {
     app_ = AppState::kBooting;
     broker_ = broker::Broker::Create(io_, *store_, BrokerOptionsFromConfig());
     broker_->SetAlarm(AlarmReason());
-    auto l = TcpListeners::Open(io_, config_.amqp_listeners,
+    auto l = net::TcpListeners::Open(io_, config_.amqp_listeners,
                                 [this](int fd) { broker_->Accept(fd); });
     if (!l.ok()) {
       broker_.reset();
@@ -194,6 +200,9 @@ class NodeImpl : public control::NodeApi {
     if (!listeners_) return out;
     for (const auto& b : listeners_->bound())
       out.push_back({"amqp", b.interface, b.port, "AMQP 0-9-1 and AMQP 1.0"});
+    if (plugins_)
+      for (const auto& l : plugins_->listeners())
+        out.push_back({l.protocol, l.interface, l.port, l.purpose});
     return out;
   }
 
@@ -281,7 +290,53 @@ class NodeImpl : public control::NodeApi {
     o.handshake_timeout_ms = config_.handshake_timeout;
     o.message_store_dir = MessageStoreDir();
     o.cluster_name = config_.cluster_name;
+    o.exchange_types = [this](const std::string& name) { return plugins_->FindExchangeType(name); };
+    o.on_event = [this](const plugin::Event& e) { plugins_->Emit(e); };
     return o;
+  }
+
+  plugin::HostOptions PluginHostOptions() {
+    plugin::HostOptions o;
+    o.plugins_dir = env_.plugins_dir;
+    o.enabled_plugins_file = env_.enabled_plugins_file;
+    o.node_name = env_.node.full();
+    o.settings = [this] { return config(); };
+    o.metrics = [this](bool per_queue) { return Metrics(per_queue); };
+    o.admin = [this](const std::string& name, const json& params, const json& body) -> Result<json> {
+      std::map<std::string, std::string> p;
+      if (params.is_object())
+        for (const auto& [k, v] : params.items()) p[k] = v.is_string() ? v.get<std::string>() : v.dump();
+      return control::Call(*this, name, p, body);
+    };
+    return o;
+  }
+
+  plugin::NodeMetrics Metrics(bool per_queue) const {
+    plugin::NodeMetrics m;
+    m.node = env_.node.full();
+    m.cluster_name = config_.cluster_name.empty() ? env_.node.full() : config_.cluster_name;
+    m.version = kVersion;
+    m.rabbitmq_version = kRabbitmqCompatVersion;
+    m.uptime_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    m.running = app_ == AppState::kRunning;
+    m.resident_memory_bytes = ReadProcStatus("VmRSS") * 1024;
+    m.resident_memory_limit_bytes = MemoryLimit();
+    m.disk_free_bytes = DiskFreeBytes(env_.data_dir);
+    m.disk_free_limit_bytes = DiskLimit();
+    const FdCounts fds = ReadFdCounts();
+    m.open_fds = fds.total;
+    m.max_fds = fds.limit;
+    m.memory_alarm = memory_alarm_;
+    m.disk_alarm = disk_alarm_;
+    if (broker_) broker_->CollectMetrics(m, per_queue);
+    return m;
+  }
+
+  json Plugins() const override { return plugins_ ? plugins_->Describe() : json::object(); }
+
+  Result<json> SetPlugins(const std::vector<std::string>& names) override {
+    if (!plugins_) return Status::Unavailable("the node is still booting");
+    return plugins_->Apply(names);
   }
 
   void MetadataChanged() override {
@@ -339,6 +394,7 @@ class NodeImpl : public control::NodeApi {
     if (shutting_down_) return;
     shutting_down_ = true;
     (void)StopApp();
+    if (plugins_) plugins_->StopAll();
     if (store_) {
       Status s = store_->Snapshot();
       if (!s.ok()) log::Warning("final metadata snapshot failed: " + s.message());
@@ -361,7 +417,8 @@ class NodeImpl : public control::NodeApi {
   Config config_;
   std::unique_ptr<control::ControlServer> control_;
   std::unique_ptr<meta::Store> store_;
-  std::unique_ptr<TcpListeners> listeners_;
+  std::unique_ptr<net::TcpListeners> listeners_;
+  std::unique_ptr<plugin::Host> plugins_;
   std::unique_ptr<broker::Broker> broker_;
   AppState app_ = AppState::kStopped;
   bool memory_alarm_ = false;

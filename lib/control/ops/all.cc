@@ -121,6 +121,10 @@ const std::vector<Operation>& Operations() {
       {"cluster_status", "GET", "/api/node/cluster-status", kMonitoring, kRunning,
        ops::ClusterStatus},
 
+      // Plugins: they run whether or not the app does.
+      {"list_plugins", "GET", "/api/plugins", kMonitoring, kAny, ops::ListPlugins},
+      {"set_plugins", "PUT", "/api/plugins", kAdministrator, kAny, ops::SetPlugins},
+
       // Definitions.
       {"export_definitions", "GET", "/api/definitions", kAdministrator, kRunning,
        ops::ExportDefinitions},

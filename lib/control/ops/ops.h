@@ -74,6 +74,10 @@ WARREN_OP(NodeLogLocation);
 WARREN_OP(CheckVirtualHosts);
 WARREN_OP(ClusterStatus);
 
+// Plugins.
+WARREN_OP(ListPlugins);
+WARREN_OP(SetPlugins);
+
 // Definitions.
 WARREN_OP(ExportDefinitions);
 WARREN_OP(ImportDefinitions);

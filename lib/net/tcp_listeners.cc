@@ -1,18 +1,18 @@
-#include "node/listeners.h"
+#include "net/tcp_listeners.h"
 
 #include <asio.hpp>
 
 #include "base/log.h"
 
-namespace warren::node {
+namespace warren::net {
 namespace {
 
 using asio::ip::tcp;
 
 class TcpListenersImpl : public TcpListeners {
  public:
-  TcpListenersImpl(asio::io_context& io, ConnectionHandler handler)
-      : io_(io), handler_(std::move(handler)) {}
+  TcpListenersImpl(asio::io_context& io, ConnectionHandler handler, std::string what)
+      : io_(io), handler_(std::move(handler)), what_(std::move(what)) {}
   ~TcpListenersImpl() override { Close(); }
 
   Status Bind(const Listener& l) {
@@ -42,7 +42,7 @@ class TcpListenersImpl : public TcpListeners {
     if (!ec) acc->listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
       std::string where = (l.ip.empty() ? std::string("port ") : l.ip + ":") + std::to_string(l.port);
-      return Status::Unavailable("could not bind the AMQP listener on " + where + ": " +
+      return Status::Unavailable("could not bind the " + what_ + " listener on " + where + ": " +
                                  ec.message());
     }
     bound_.push_back({ep.address().to_string(), l.port});
@@ -80,16 +80,18 @@ class TcpListenersImpl : public TcpListeners {
   ConnectionHandler handler_;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
   std::vector<BoundListener> bound_;
+  std::string what_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<TcpListeners>> TcpListeners::Open(asio::io_context& io,
                                                          const std::vector<Listener>& listeners,
-                                                         ConnectionHandler handler) {
-  auto impl = std::make_unique<TcpListenersImpl>(io, std::move(handler));
+                                                         ConnectionHandler handler,
+                                                         const std::string& what) {
+  auto impl = std::make_unique<TcpListenersImpl>(io, std::move(handler), what);
   for (const auto& l : listeners) WARREN_TRY(impl->Bind(l));
   return std::unique_ptr<TcpListeners>(std::move(impl));
 }
 
-}  // namespace warren::node
+}  // namespace warren::net
