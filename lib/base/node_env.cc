@@ -8,6 +8,22 @@
 namespace warren {
 namespace {
 
+// Beside the binaries: <bin>/../lib/warren/plugins, where a build tree and an install
+// alike put them; otherwise the directory `cmake --install` fills.
+std::string DefaultPluginsDir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto dir = exe.parent_path().parent_path() / "lib" / "warren" / "plugins";
+    if (std::filesystem::is_directory(dir, ec)) return dir.string();
+  }
+#ifdef WARREN_DEFAULT_PLUGINS_DIR
+  return WARREN_DEFAULT_PLUGINS_DIR;
+#else
+  return "/usr/local/lib/warren/plugins";
+#endif
+}
+
 bool ValidNodePart(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
@@ -122,11 +138,7 @@ Result<NodeEnv> ResolveNodeEnv(const EnvLookup& env, std::optional<std::string> 
   }
   e.enabled_plugins_file =
       LookupSetting(env, "ENABLED_PLUGINS_FILE").value_or(e.base_dir + "/enabled_plugins");
-#ifdef WARREN_DEFAULT_PLUGINS_DIR
-  e.plugins_dir = LookupSetting(env, "PLUGINS_DIR").value_or(WARREN_DEFAULT_PLUGINS_DIR);
-#else
-  e.plugins_dir = LookupSetting(env, "PLUGINS_DIR").value_or("/usr/local/lib/warren/plugins");
-#endif
+  e.plugins_dir = LookupSetting(env, "PLUGINS_DIR").value_or(DefaultPluginsDir());
   e.cookie_file = LookupSetting(env, "COOKIE_FILE").value_or(e.base_dir + "/.cookie");
 
   if (auto p = LookupSetting(env, "NODE_PORT")) {

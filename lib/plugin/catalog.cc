@@ -306,4 +306,31 @@ std::vector<std::string> WithoutDependents(const Catalog& catalog,
   return out;
 }
 
+json Describe(const Catalog& catalog, const std::string& plugins_dir,
+              const std::string& enabled_plugins_file,
+              const std::vector<std::string>& explicit_names, const std::string& file_error) {
+  json plugins = json::array();
+  for (const auto& [name, m] : catalog.plugins)
+    plugins.push_back({{"name", name},
+                       {"version", m.version},
+                       {"description", m.description},
+                       {"dependencies", m.dependencies}});
+  return json{{"plugins_dir", plugins_dir},
+              {"enabled_plugins_file", enabled_plugins_file},
+              {"explicit", explicit_names},
+              {"enabled", WithDependencies(catalog, explicit_names)},
+              {"running", json::array()},
+              {"failed", json::object()},
+              {"problems", catalog.problems},
+              {"file_error", file_error},
+              {"plugins", plugins}};
+}
+
+json Describe(const std::string& plugins_dir, const std::string& enabled_plugins_file) {
+  auto names = ReadEnabledPlugins(enabled_plugins_file);
+  return Describe(ScanPlugins(plugins_dir), plugins_dir, enabled_plugins_file,
+                  names.ok() ? *names : std::vector<std::string>{},
+                  names.ok() ? "" : names.status().message());
+}
+
 }  // namespace warren::plugin

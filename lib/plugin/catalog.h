@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "base/status.h"
 
 namespace warren::plugin {
@@ -61,5 +63,17 @@ std::vector<std::string> StartOrder(const Catalog& catalog, const std::set<std::
 std::vector<std::string> WithoutDependents(const Catalog& catalog,
                                            const std::vector<std::string>& explicit_names,
                                            const std::vector<std::string>& names);
+
+// The plugins as `warren-plugins list` shows them, from the plugins directory and the
+// enabled plugins file alone (the node adds what runs and what failed):
+// {"plugins_dir", "enabled_plugins_file", "explicit": [...], "enabled": [...],
+//  "running": [], "failed": {}, "problems": [...], "file_error": "...",
+//  "plugins": [{"name", "version", "description", "dependencies"}]}
+nlohmann::json Describe(const std::string& plugins_dir, const std::string& enabled_plugins_file);
+// Same, with the catalog and explicit list already known.
+nlohmann::json Describe(const Catalog& catalog, const std::string& plugins_dir,
+                        const std::string& enabled_plugins_file,
+                        const std::vector<std::string>& explicit_names,
+                        const std::string& file_error);
 
 }  // namespace warren::plugin

@@ -93,24 +93,11 @@ class HostImpl : public Host {
   }
 
   json Describe() const override {
-    Catalog catalog = ScanPlugins(options_.plugins_dir);
-    json plugins = json::array();
-    for (const auto& [name, m] : catalog.plugins)
-      plugins.push_back({{"name", name},
-                         {"version", m.version},
-                         {"description", m.description},
-                         {"dependencies", m.dependencies}});
-    json running = json::array();
-    for (const auto& n : order_) running.push_back(n);
-    return json{{"plugins_dir", options_.plugins_dir},
-                {"enabled_plugins_file", options_.enabled_plugins_file},
-                {"explicit", explicit_},
-                {"enabled", WithDependencies(catalog, explicit_)},
-                {"running", running},
-                {"failed", failed_},
-                {"problems", catalog.problems},
-                {"file_error", file_error_},
-                {"plugins", plugins}};
+    json d = plugin::Describe(ScanPlugins(options_.plugins_dir), options_.plugins_dir,
+                              options_.enabled_plugins_file, explicit_, file_error_);
+    d["running"] = order_;
+    d["failed"] = failed_;
+    return d;
   }
 
   std::shared_ptr<ExchangeType> FindExchangeType(const std::string& name) const override {

@@ -112,6 +112,13 @@ const std::vector<CommandSpec>& Commands() {
         Unbind(),
         Publish(),
         Get(),
+        // Plugins.
+        PluginsList(),
+        PluginsEnable(),
+        PluginsDisable(),
+        PluginsSet(),
+        PluginsIsEnabled(),
+        PluginsDirectories(),
     };
     std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     return v;

@@ -117,4 +117,12 @@ CommandSpec Unbind();
 CommandSpec Publish();
 CommandSpec Get();
 
+// Plugins (warren-plugins).
+CommandSpec PluginsList();
+CommandSpec PluginsEnable();
+CommandSpec PluginsDisable();
+CommandSpec PluginsSet();
+CommandSpec PluginsIsEnabled();
+CommandSpec PluginsDirectories();
+
 }  // namespace warren::cli::commands
