@@ -15,7 +15,13 @@ end
 complete -c warren-plugins -f
 
 # Commands.
+complete -c warren-plugins -n '__fish_use_subcommand' -a directories -d 'Displays plugin directory and enabled plugin file paths'
+complete -c warren-plugins -n '__fish_use_subcommand' -a disable -d 'Disables one or more plugins'
+complete -c warren-plugins -n '__fish_use_subcommand' -a enable -d 'Enables one or more plugins'
 complete -c warren-plugins -n '__fish_use_subcommand' -a help -d 'Displays usage information for a command'
+complete -c warren-plugins -n '__fish_use_subcommand' -a is_enabled -d 'Health check. Exits with a non-zero code if provided plugins are not enabled on target node'
+complete -c warren-plugins -n '__fish_use_subcommand' -a list -d 'Lists plugins and their state'
+complete -c warren-plugins -n '__fish_use_subcommand' -a set -d 'Enables one or more plugins, disables the rest'
 complete -c warren-plugins -n '__fish_use_subcommand' -a version -d 'Displays CLI tools version'
 
 # Global options.
@@ -29,5 +35,21 @@ complete -c warren-plugins -l formatter -r -a 'table json csv pretty_table' -d '
 complete -c warren-plugins -l no-table-headers -d 'do not print the header row of list output'
 
 # Options and arguments of each command.
+complete -c warren-plugins -n '__fish_seen_subcommand_from directories' -l online -d 'contact the running node; fail if it cannot be reached'
+complete -c warren-plugins -n '__fish_seen_subcommand_from directories' -l offline -d 'change only the enabled plugins file; the node picks it up when it starts'
+complete -c warren-plugins -n '__fish_seen_subcommand_from disable' -l online -d 'contact the running node; fail if it cannot be reached'
+complete -c warren-plugins -n '__fish_seen_subcommand_from disable' -l offline -d 'change only the enabled plugins file; the node picks it up when it starts'
+complete -c warren-plugins -n '__fish_seen_subcommand_from disable' -l all -d 'disable all plugins'
+complete -c warren-plugins -n '__fish_seen_subcommand_from enable' -l online -d 'contact the running node; fail if it cannot be reached'
+complete -c warren-plugins -n '__fish_seen_subcommand_from enable' -l offline -d 'change only the enabled plugins file; the node picks it up when it starts'
+complete -c warren-plugins -n '__fish_seen_subcommand_from enable' -l all -d 'enable all available plugins'
 complete -c warren-plugins -n '__fish_seen_subcommand_from help' -s l -l list-commands -d 'only list the commands, without usage'
-complete -c warren-plugins -n '__fish_seen_subcommand_from help' -a 'help version'
+complete -c warren-plugins -n '__fish_seen_subcommand_from help' -a 'directories disable enable help is_enabled list set version'
+complete -c warren-plugins -n '__fish_seen_subcommand_from is_enabled' -l online -d 'contact the running node; fail if it cannot be reached'
+complete -c warren-plugins -n '__fish_seen_subcommand_from is_enabled' -l offline -d 'change only the enabled plugins file; the node picks it up when it starts'
+complete -c warren-plugins -n '__fish_seen_subcommand_from list' -s v -l verbose -d 'output more information'
+complete -c warren-plugins -n '__fish_seen_subcommand_from list' -s m -l minimal -d 'only print plugin names. Most useful in compbination with --silent and --enabled.'
+complete -c warren-plugins -n '__fish_seen_subcommand_from list' -s E -l enabled -d 'only list enabled plugins'
+complete -c warren-plugins -n '__fish_seen_subcommand_from list' -s e -l implicitly-enabled -d 'include plugins enabled as dependencies of other plugins'
+complete -c warren-plugins -n '__fish_seen_subcommand_from set' -l online -d 'contact the running node; fail if it cannot be reached'
+complete -c warren-plugins -n '__fish_seen_subcommand_from set' -l offline -d 'change only the enabled plugins file; the node picks it up when it starts'
