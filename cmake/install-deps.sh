@@ -4,7 +4,8 @@
 set -eu
 PACKAGES="build-essential cmake ninja-build ccache pkg-config
   libfmt-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libasio-dev catch2
-  amqp-specs python3 python3-pytest python3-pika python3-yaml amqp-tools librabbitmq-dev"
+  amqp-specs python3 python3-pytest python3-pika python3-yaml python3-prometheus-client
+  amqp-tools librabbitmq-dev"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 missing=""
