@@ -123,6 +123,7 @@ def test_prometheus_enabled_online_scraped_and_disabled(node):
                         "started 1 plugins.\n")
     assert read(node.enabled_file) == "[rabbitmq_prometheus].\n"
     assert plugins(node, "list", "-E").stdout.splitlines()[4].startswith("[E*] rabbitmq_prometheus ")
+    assert "Enabled plugins:\n\n * rabbitmq_prometheus\n" in node.ctl("status").stdout
 
     before = scrape(node)
     assert value(before, "rabbitmq_identity_info", rabbitmq_node=node.name,

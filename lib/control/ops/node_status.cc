@@ -8,6 +8,15 @@ namespace warren::control::ops {
 // RabbitMQ reports Erlang ones: threads for Erlang processes, the runtime line for the
 // Erlang configuration, the metadata log for the Raft directory
 // (shared/reference/rabbitmq-3.10.8/lifecycle.txt).
+namespace {
+
+json RunningPlugins(NodeApi& node) {
+  const json p = node.Plugins();
+  return p.contains("running") ? p["running"] : json::array();
+}
+
+}  // namespace
+
 Result<json> NodeStatus(OpContext& ctx, const OpRequest&) {
   const json f = ctx.node.facts();
   const json& mem = f["memory"];
@@ -18,8 +27,7 @@ Result<json> NodeStatus(OpContext& ctx, const OpRequest&) {
 
   const json definitions = State(ctx).ToDefinitions();
   return json{
-      // Plugins are not loaded by this node version, so none is active.
-      {"active_plugins", json::array()},
+      {"active_plugins", RunningPlugins(ctx.node)},
       {"alarms", AlarmsJson(ctx.node)},
       {"config_files", f["config_files"]},
       {"crypto_lib_version", f["crypto_lib"]},
