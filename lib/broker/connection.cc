@@ -4,6 +4,7 @@
 
 #include "amqp/codec_error.h"
 #include "base/log.h"
+#include "meta/store.h"
 
 namespace warren::broker {
 namespace {
@@ -199,6 +200,22 @@ Status Connection::HandleConnectionMethod(amqp::Method& m) {
   return Refuse(amqp::kCommandInvalid, "unexpected method '" + name + "' on channel 0");
 }
 
+// The user's max-channels, over all of the user's connections.
+Status Connection::CheckChannelLimit() {
+  const meta::User* u = core_.store.state().FindUser(user_);
+  if (!u) return Status::OK();
+  const std::optional<int64_t> limit = Core::Limit(u->limits, "max-channels");
+  if (!limit) return Status::OK();
+  int64_t open = 0;
+  for (const auto& [raw, c] : core_.connections)
+    if (c->user_ == user_) open += int64_t(c->channels_.size());
+  if (open >= *limit)
+    return Refuse(amqp::kNotAllowed, "number of channels opened for user '" + user_ +
+                                         "' has reached the maximum allowed user limit of (" +
+                                         std::to_string(*limit) + ")");
+  return Status::OK();
+}
+
 Status Connection::HandleChannelMethod(ChannelId id, amqp::Method& m) {
   auto it = channels_.find(id.get());
   if (std::holds_alternative<amqp::ChannelOpen>(m)) {
@@ -208,6 +225,7 @@ Status Connection::HandleChannelMethod(ChannelId id, amqp::Method& m) {
       return Refuse(amqp::kNotAllowed, "channel " + std::to_string(id.get()) +
                                            " exceeds the negotiated channel_max " +
                                            std::to_string(channel_max_));
+    WARREN_TRY(CheckChannelLimit());
     channels_.emplace(id.get(), std::make_unique<Channel>(*this, id));
     Send(id, amqp::ChannelOpenOk{});
     return Status::OK();

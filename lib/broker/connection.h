@@ -118,6 +118,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Status OnStartOk(amqp::ConnectionStartOk& m);
   Status OnTuneOk(const amqp::ConnectionTuneOk& m);
   Status OnOpen(const amqp::ConnectionOpen& m);
+  Status CheckConnectionLimits(const std::string& vhost);
+  Status CheckChannelLimit();
   Status Authenticate(const std::string& mechanism, const std::string& response);
   Status LoadGrants();
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <string>
@@ -47,6 +48,15 @@ struct Core {
   // Opens the message store, recreates every vhost's durable exchanges, queues and
   // bindings, and puts the recovered messages back (durable.cc).
   Status Restore();
+  // A vhost or user limit ("max-connections", "max-queues", "max-channels") when set
+  // and not negative (unlimited); 0 allows none, as in RabbitMQ.
+  static std::optional<int64_t> Limit(const nlohmann::json& limits, const char* key) {
+    if (!limits.is_object() || !limits.contains(key) || !limits[key].is_number_integer())
+      return std::nullopt;
+    const int64_t v = limits[key].get<int64_t>();
+    if (v < 0) return std::nullopt;
+    return v;
+  }
   // Tells the plugins' event handlers (BrokerOptions::on_event), if any.
   void Emit(plugin::EventKind kind, const std::string& vhost, const std::string& name,
             const std::string& user = "") {

@@ -138,6 +138,31 @@ Status Connection::OnTuneOk(const amqp::ConnectionTuneOk& m) {
   return Status::OK();
 }
 
+// The vhost's and the user's max-connections, counting the connections already open.
+Status Connection::CheckConnectionLimits(const std::string& vhost) {
+  const meta::State& st = core_.store.state();
+  const auto vhost_limit = Core::Limit(st.FindVhost(vhost)->limits, "max-connections");
+  const meta::User* u = st.FindUser(user_);
+  const int64_t user_limit =
+      u ? Core::Limit(u->limits, "max-connections").value_or(-1) : int64_t(-1);
+  if (!vhost_limit && user_limit < 0) return Status::OK();
+  int64_t in_vhost = 0, of_user = 0;
+  for (const auto& [raw, c] : core_.connections) {
+    if (c->state_ != State::kRunning) continue;
+    if (c->vhost_ && c->vhost_->name() == vhost) ++in_vhost;
+    if (c->user_ == user_) ++of_user;
+  }
+  if (vhost_limit && in_vhost >= *vhost_limit)
+    return Refuse(amqp::kNotAllowed, "access to vhost '" + vhost + "' refused for user '" + user_ +
+                                         "': connection limit (" + std::to_string(*vhost_limit) +
+                                         ") is reached");
+  if (user_limit >= 0 && of_user >= user_limit)
+    return Refuse(amqp::kNotAllowed, "Connection refused for user '" + user_ +
+                                         "': user connection limit (" +
+                                         std::to_string(user_limit) + ") is reached");
+  return Status::OK();
+}
+
 Status Connection::OnOpen(const amqp::ConnectionOpen& m) {
   const std::string& name = m.virtual_host.get();
   const meta::State& st = core_.store.state();
@@ -145,6 +170,7 @@ Status Connection::OnOpen(const amqp::ConnectionOpen& m) {
   if (!st.permissions().count({user_, name}))
     return Refuse(amqp::kNotAllowed,
                   "access to vhost '" + name + "' refused for user '" + user_ + "'");
+  WARREN_TRY(CheckConnectionLimits(name));
   vhost_ = core_.FindVhost(name);
   if (!vhost_) return Refuse(amqp::kNotAllowed, "vhost " + name + " not found");
   WARREN_TRY(LoadGrants());

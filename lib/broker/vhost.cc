@@ -182,6 +182,10 @@ Result<std::shared_ptr<Queue>> Vhost::DeclareQueue(QueueSpec spec, bool passive)
   }
   if (passive) return Refuse(amqp::kNotFound, "no " + ResourceName("queue", spec.name, name_));
   WARREN_TRY(ValidateQueueArgs(spec.args, spec.name, name_));
+  if (auto limit = queue_limit_ ? queue_limit_() : std::nullopt; limit && int64_t(queues_.size()) >= *limit)
+    return Refuse(amqp::kPreconditionFailed, "cannot declare queue '" + spec.name +
+                                                 "': queue limit in vhost '" + name_ + "' (" +
+                                                 std::to_string(*limit) + ") is reached");
   if (!spec.exclusive) spec.owner = nullptr;  // only an exclusive queue has an owner
   QueueSettings settings = ResolveQueueSettings(spec.args, QueuePolicy(spec.name));
   const std::string queue_name = spec.name;
