@@ -180,7 +180,7 @@ class BrokerImpl : public Broker {
       if (ec) return;
       const int64_t now = Core::NowMs();
       for (auto& [name, v] : core_.vhosts) v->Tick(now);
-      core_.SyncMessages();  // acks and expiries of persistent messages
+      core_.CommitMessages();  // acks and expiries of persistent messages
       ScheduleTick();
     });
   }

@@ -39,7 +39,8 @@ class Channel {
   Status OnMethod(amqp::Method& method);
   Status OnHeader(const amqp::HeaderEvent& header);
   Status OnBody(const amqp::BodyEvent& body);
-  // After a batch of input: confirms due are sent.
+  // After a batch of input, and when an fdatasync finishes: the confirms whose messages
+  // are durable (or failed to be) are sent, in order.
   void FlushConfirms();
 
   // Queue side.
@@ -151,7 +152,12 @@ class Channel {
 
   bool confirm_ = false;
   uint64_t publish_seq_ = 0;
-  std::vector<std::pair<uint64_t, bool>> confirms_due_;  // (seq, ack)
+  struct ConfirmDue {
+    uint64_t seq;
+    bool ack;                 // false: a nack whatever the disk does (reject-publish)
+    uint64_t generation = 0;  // the message store write it waits for; 0 until assigned
+  };
+  std::deque<ConfirmDue> confirms_due_;
 
   bool tx_ = false;
   std::vector<PendingPublish> tx_publishes_;

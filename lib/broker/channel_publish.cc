@@ -87,7 +87,7 @@ Status Channel::Publish(PendingPublish p, Exchange* x) {
   if (RouteReply(*msg, replied)) {
     if (replied) {
       ++conn_.core().counters.messages_routed;
-      if (seq != 0) confirms_due_.emplace_back(seq, true);
+      if (seq != 0) confirms_due_.push_back({seq, true});
       return Status::OK();
     }
   } else if (x) {
@@ -120,7 +120,7 @@ Status Channel::Publish(PendingPublish p, Exchange* x) {
       if (q->backlogged()) conn_.ThrottleOn(*q);
     }
   }
-  if (seq != 0) confirms_due_.emplace_back(seq, !rejected);
+  if (seq != 0) confirms_due_.push_back({seq, !rejected});
   return Status::OK();
 }
 
@@ -133,19 +133,26 @@ void Channel::FlushConfirms() {
     Reply(amqp::BasicAck{DeliveryTag(run_end), true});
     run_end = 0;
   };
+  Core& core = conn_.core();
   uint64_t acked = 0;
-  for (const auto& [seq, ack] : confirms_due_) {
-    if (ack) {
-      run_end = seq;
+  // Everything this channel published so far was in the writes up to now.
+  for (auto it = confirms_due_.rbegin(); it != confirms_due_.rend() && it->generation == 0; ++it)
+    it->generation = core.durability.written;
+  while (!confirms_due_.empty()) {
+    ConfirmDue& c = confirms_due_.front();
+    const Core::Outcome o = core.ConfirmOutcome(c.generation);
+    if (o == Core::Outcome::kPending) break;
+    if (c.ack && o == Core::Outcome::kAck) {
+      run_end = c.seq;
       ++acked;
     } else {
       flush_run();
-      Reply(amqp::BasicNack{DeliveryTag(seq), false, false});
+      Reply(amqp::BasicNack{DeliveryTag(c.seq), false, false});
     }
+    confirms_due_.pop_front();
   }
   flush_run();
-  conn_.core().counters.messages_confirmed += acked;
-  confirms_due_.clear();
+  core.counters.messages_confirmed += acked;
 }
 
 Status Channel::ConfirmSelect(const amqp::ConfirmSelect& m) {

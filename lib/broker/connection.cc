@@ -125,11 +125,17 @@ void Connection::Process() {
     std::memmove(in_.data(), in_.data() + used, in_len_ - used);
     in_len_ -= used;
   }
-  // Group commit: one fdatasync for every persistent message of this batch, before
-  // any of them is confirmed.
-  core_.SyncMessages();
+  // Group commit: this batch's persistent messages are written now and confirmed once
+  // an fdatasync covering them is done (Core::CommitMessages).
+  core_.CommitMessages();
   for (auto& [id, ch] : channels_) ch->FlushConfirms();
   if (core_.alarm && published_ && !alarm_blocked_) AlarmChanged();
+  Flush();
+}
+
+void Connection::ConfirmsResolved() {
+  if (state_ == State::kDead) return;
+  for (auto& [id, ch] : channels_) ch->FlushConfirms();
   Flush();
 }
 

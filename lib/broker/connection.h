@@ -59,6 +59,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Flow control: a publish landed in `q`, whose consumers are not keeping up; the
   // connection stops reading until the queue has drained (RabbitMQ's credit flow).
   void ThrottleOn(Queue& q);
+  // An fdatasync of the message store finished: confirms waiting for it go out.
+  void ConfirmsResolved();
 
   enum class Access { kConfigure, kWrite, kRead };
   // ACCESS_REFUSED in RabbitMQ's words unless the user may do `access` on the resource.

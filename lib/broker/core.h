@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "broker/broker.h"
+#include "broker/sync_worker.h"
 #include "broker/vhost.h"
 
 namespace asio {
@@ -62,9 +63,31 @@ struct Core {
             const std::string& user = "") {
     if (options.on_event) options.on_event(plugin::Event{kind, vhost, name, user});
   }
-  // Group commit: makes the persistent messages and acks buffered so far durable.
-  // Confirms for them go out only after this.
+  // Group commit, synchronously: makes the persistent messages and acks buffered so far
+  // durable (boot and shutdown).
   void SyncMessages();
+
+  // Group commit on the event loop (durable.cc): after a batch of input, the buffered
+  // records are written and a generation number counts the write; one fdatasync at a
+  // time runs on the sync worker and covers every generation written before it began.
+  // A publisher confirm waits for the generation of its batch: an ack once that is
+  // durable, a nack if its write or fdatasync failed.
+  struct Durability {
+    uint64_t written = 0;  // the last generation written (or whose write failed)
+    uint64_t last_ok = 0;  // the last generation written successfully
+    uint64_t durable = 0;  // every generation up to this one is resolved
+    bool in_flight = false;
+    std::vector<std::pair<uint64_t, uint64_t>> failed;  // [first, last] generations
+    std::unique_ptr<SyncWorker> worker;
+  };
+  Durability durability;
+  void CommitMessages();
+  enum class Outcome { kPending, kAck, kNack };
+  Outcome ConfirmOutcome(uint64_t generation) const;
+
+ private:
+  void StartSync();
+  void OnSynced(uint64_t target, const Status& s);
 };
 
 }  // namespace warren::broker

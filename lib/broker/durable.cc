@@ -1,8 +1,12 @@
 // What survives a restart: durable exchanges, queues and bindings in the metadata store
 // (DESIGN decision 4), persistent messages of durable queues in the message store
 // (decision 6). Exclusive queues never persist: they die with their connection.
+#include <cerrno>
+#include <cstring>
+
 #include "amqp/codec_error.h"
 #include "base/log.h"
+#include "broker/connection.h"
 #include "broker/core.h"
 #include "broker/field_json.h"
 #include "broker/vhost.h"
@@ -154,9 +158,67 @@ Status Core::Restore() {
 }
 
 void Core::SyncMessages() {
+  durability.worker.reset();  // waits for an fdatasync in progress
+  durability.in_flight = false;
   if (!messages || !messages->dirty()) return;
   Status s = messages->Sync();
   if (!s.ok()) log::Error("message store: " + s.message());
+}
+
+void Core::CommitMessages() {
+  if (!messages) return;
+  Durability& d = durability;
+  auto wrote = messages->WriteOut();
+  if (!wrote.ok()) {
+    // The records stay buffered for the next write; this batch's confirms are nacks.
+    ++d.written;
+    d.failed.push_back({d.written, d.written});
+    log::Error("message store: " + wrote.status().message() +
+               "; publishers are sent nacks until writes succeed again");
+    return;
+  }
+  if (!*wrote) return;
+  d.last_ok = ++d.written;
+  StartSync();
+}
+
+void Core::StartSync() {
+  Durability& d = durability;
+  if (d.in_flight || d.last_ok <= d.durable) return;
+  const uint64_t target = d.written;
+  const int fd = messages->SyncFd();
+  if (fd < 0) {
+    OnSynced(target, Status::Unavailable(std::string("message store: cannot open the segment "
+                                                     "for fdatasync: ") + std::strerror(errno)));
+    return;
+  }
+  if (!d.worker) d.worker = std::make_unique<SyncWorker>(io);
+  d.in_flight = true;
+  d.worker->Submit(fd, [this, target](const Status& s) { OnSynced(target, s); });
+}
+
+void Core::OnSynced(uint64_t target, const Status& s) {
+  Durability& d = durability;
+  d.in_flight = false;
+  if (!s.ok()) {
+    d.failed.push_back({d.durable + 1, target});
+    log::Error(s.message() + "; the confirms of the messages it covered are nacks");
+  }
+  d.durable = target;
+  // Forget failures every confirm has been told about (confirms wait at most a second).
+  std::erase_if(d.failed, [&](const auto& r) { return r.second + 100000 < d.durable; });
+  messages->Synced(s.ok() && d.written == target);
+  std::vector<std::shared_ptr<Connection>> all;
+  all.reserve(connections.size());
+  for (auto& [raw, c] : connections) all.push_back(c);
+  for (auto& c : all) c->ConfirmsResolved();
+  StartSync();
+}
+
+Core::Outcome Core::ConfirmOutcome(uint64_t generation) const {
+  for (const auto& [first, last] : durability.failed)
+    if (generation >= first && generation <= last) return Outcome::kNack;
+  return generation <= durability.durable ? Outcome::kAck : Outcome::kPending;
 }
 
 }  // namespace warren::broker

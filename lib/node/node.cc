@@ -1,6 +1,7 @@
 #include "node/node.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <malloc.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -430,6 +431,9 @@ class NodeImpl : public control::NodeApi {
 }  // namespace
 
 Status Node::Run(NodeOptions options) {
+  // A write past the file size limit fails with EFBIG, which the stores report like any
+  // other I/O error, instead of killing the node.
+  ::signal(SIGXFSZ, SIG_IGN);
   auto on_boot = options.on_boot;
   NodeImpl node(std::move(options));
   Status s = node.Boot();

@@ -105,14 +105,30 @@ Status MessageStore::Sync() {
   WARREN_TRY(log_->AppendFramed(buffer_));
   buffer_.clear();
   segments_[active_].bytes = log_->size();
-  if (log_->size() >= options_.segment_bytes) {
+  Synced(true);
+  return Status::OK();
+}
+
+Result<bool> MessageStore::WriteOut() {
+  if (buffer_.empty()) return false;
+  WARREN_TRY(log_->WriteFramed(buffer_));
+  buffer_.clear();
+  segments_[active_].bytes = log_->size();
+  return true;
+}
+
+int MessageStore::SyncFd() const { return log_->DupFd(); }
+
+void MessageStore::Synced(bool all_durable) {
+  // A segment rolls over only once all it holds is durable, so one descriptor (of the
+  // active segment) always covers every write not yet synced.
+  if (all_durable && log_->size() >= options_.segment_bytes) {
     // The batch is durable whatever happens here; a failed roll-over is retried at the
     // next Sync and only lets this segment grow.
     Status rolled = StartSegment(active_ + 1);
     if (!rolled.ok()) Warn("cannot start a new segment: " + rolled.message());
   }
   if (collect_) Collect();
-  return Status::OK();
 }
 
 Status MessageStore::StartSegment(uint64_t number) {

@@ -67,6 +67,16 @@ class MessageStore {
   // segment over and deletes obsolete segments as needed. Unavailable on an I/O error;
   // the buffered records are kept and written by the next Sync.
   Status Sync();
+
+  // Sync in three steps, so that the fdatasync can run on another thread while the
+  // owner goes on appending: WriteOut writes the buffered records (false when there
+  // were none; on error they stay buffered), SyncFd gives a descriptor whose fdatasync
+  // makes everything written so far durable (the caller closes it), and Synced, back
+  // on the owner's thread after that fdatasync, rolls over and deletes segments.
+  // `all_durable`: nothing was written after SyncFd was taken.
+  Result<bool> WriteOut();
+  int SyncFd() const;
+  void Synced(bool all_durable);
   // Whether records were buffered since the last successful Sync.
   bool dirty() const { return !buffer_.empty(); }
 

@@ -123,6 +123,19 @@ Status RecordLog::AppendBatch(const std::vector<std::string>& payloads) {
   return AppendFramed(buf);
 }
 
+Status RecordLog::WriteFramed(std::string_view buf) {
+  Status s = WriteAll(fd_, buf, path_);
+  if (!s.ok()) {
+    (void)!::ftruncate(fd_, off_t(size_));
+    (void)::lseek(fd_, 0, SEEK_END);
+    return s;
+  }
+  size_ += buf.size();
+  return Status::OK();
+}
+
+int RecordLog::DupFd() const { return ::fcntl(fd_, F_DUPFD_CLOEXEC, 0); }
+
 Status RecordLog::AppendFramed(std::string_view buf) {
   Status s = WriteAll(fd_, buf, path_);
   if (s.ok() && ::fdatasync(fd_) != 0) s = IoError("cannot sync", path_);

@@ -53,6 +53,12 @@ class RecordLog {
   // Appends records framed by BeginRecord/EndRecord with one write and one fdatasync.
   // On error nothing of them stays in the file; Unavailable.
   Status AppendFramed(std::string_view records);
+  // The write of AppendFramed without the fdatasync: the records are in the file (the
+  // page cache) but not yet durable. On error nothing of them stays; Unavailable.
+  Status WriteFramed(std::string_view records);
+  // A new descriptor of the file, for an fdatasync on another thread (the caller
+  // closes it); -1 with errno set when none can be made.
+  int DupFd() const;
   // Empties the log (after its content went into a snapshot).
   Status Reset();
   uint64_t size() const { return size_; }

@@ -138,3 +138,41 @@ def test_export_definitions_lists_durable_entities(node):
     assert any(x["name"] == "exp.x" and x["type"] == "direct" for x in d["exchanges"])
     assert any(b["source"] == "exp.x" and b["destination"] == "exp.q" and b["routing_key"] == "k"
                for b in d["bindings"])
+
+
+def test_failed_writes_are_nacked_and_the_node_goes_on():
+    # The node's files may not grow past 1 MB (RLIMIT_FSIZE, inherited at start): once
+    # the message store's segment reaches it, writes fail with EFBIG.
+    import resource
+    n = Node()
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, hard))
+    try:
+        n.start()
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    try:
+        conn = connect(n)
+        ch = conn.channel()
+        ch.queue_declare("limited", durable=True)
+        ch.confirm_delivery()
+        props = pika.BasicProperties(delivery_mode=2)
+        acked = 0
+        with pytest.raises(pika.exceptions.NackError):
+            for _ in range(3000):
+                ch.basic_publish("", "limited", b"x" * 1024, properties=props)
+                acked += 1
+        assert 500 < acked < 1024, acked
+        # The store keeps retrying the failed records, and every persistent publish
+        # while it fails is nacked rather than acked early.
+        with pytest.raises(pika.exceptions.NackError):
+            ch.basic_publish("", "limited", b"y", properties=props)
+        # Nacked messages stay queued (a nack says "not guaranteed", as in RabbitMQ),
+        # and the node still serves.
+        assert ch.queue_declare("limited", passive=True).method.message_count == acked + 2
+        conn.close()
+        assert n.ctl("ping", tool="warren-diagnostics").returncode == 0
+        with open(n.log_file) as f:
+            assert "publishers are sent nacks until writes succeed again" in f.read()
+    finally:
+        n.cleanup()
