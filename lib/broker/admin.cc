@@ -137,7 +137,9 @@ json BrokerImpl::ListQueues(const std::string& vhost) const {
     const UnackedStats u = unacked.count(&q) ? unacked.at(&q) : UnackedStats{};
     uint64_t persistent = u.persistent, persistent_bytes = u.persistent_bytes;
     if (q.spec().durable) {
-      q.ForEachReady([&](const Entry& e) {
+      persistent += q.paged_out_persistent();
+      persistent_bytes += q.paged_out_persistent_bytes();
+      q.ForEachReadyInMemory([&](const Entry& e) {
         if (!e.message->persistent()) return;
         ++persistent;
         persistent_bytes += e.message->body.size();
@@ -170,15 +172,15 @@ json BrokerImpl::ListQueues(const std::string& vhost) const {
                    {"messages_ready", q.ready()},
                    {"messages_unacknowledged", q.unacked()},
                    {"messages", messages},
-                   // Queues hold every message in memory (persistent ones on disk too).
-                   {"messages_ready_ram", q.ready()},
+                   // Past warren.queue_page_above, ready messages are paged out.
+                   {"messages_ready_ram", q.ready() - q.paged_out()},
                    {"messages_unacknowledged_ram", q.unacked()},
-                   {"messages_ram", messages},
+                   {"messages_ram", messages - q.paged_out()},
                    {"messages_persistent", persistent},
                    {"message_bytes", bytes},
                    {"message_bytes_ready", q.ready_bytes()},
                    {"message_bytes_unacknowledged", u.bytes},
-                   {"message_bytes_ram", bytes},
+                   {"message_bytes_ram", bytes - q.paged_out_bytes()},
                    {"message_bytes_persistent", persistent_bytes},
                    {"head_message_timestamp", head_ts},
                    {"consumers", q.consumers().size()},

@@ -19,6 +19,7 @@ Vhost* Core::FindVhost(const std::string& name) {
   v->set_consumer_gone([](Consumer& c) { c.channel->ConsumerGone(c); });
   v->set_durability([this](const nlohmann::json& c) { return store.Submit(c); }, messages.get());
   v->set_exchange_types(options.exchange_types);
+  v->set_paging(&paging);
   v->set_queue_limit([this, name]() -> std::optional<int64_t> {
     const meta::Vhost* m = store.state().FindVhost(name);
     return m ? Core::Limit(m->limits, "max-queues") : std::nullopt;

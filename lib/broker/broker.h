@@ -33,6 +33,10 @@ struct BrokerOptions {
   uint64_t max_message_size = 134217728;
   uint32_t handshake_timeout_ms = 10000;  // to get from TCP connect to connection.open
   std::string message_store_dir;  // persistent messages; empty: nothing persists
+  // Queue backlogs past `page_above` ready messages (per priority lane) are paged out
+  // to files in `paging_dir`, emptied at start; empty: everything stays in memory.
+  std::string paging_dir;
+  size_t page_above = 65536;
   std::vector<std::string> loopback_users = {"guest"};
   // Plugins' extension points: exchange types by name (null when unknown) and the
   // handler broker events go to. Either may be empty.

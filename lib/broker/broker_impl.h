@@ -4,6 +4,7 @@
 #pragma once
 
 #include <asio.hpp>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
@@ -27,6 +28,7 @@ class BrokerImpl : public Broker {
  public:
   BrokerImpl(asio::io_context& io, meta::Store& store, BrokerOptions options)
       : core_{io, store, std::move(options), {}, {}, {}, false}, tick_(io) {
+    PreparePaging();
     if (Status s = core_.Restore(); !s.ok()) log::Error(s.message());
     MetadataChanged();
     ScheduleTick();
@@ -173,6 +175,21 @@ class BrokerImpl : public Broker {
   const Vhost* ListedVhost(const std::string& vhost) const;
   // The loaded model of `vhost`, or NotFound.
   Result<Vhost*> AdminVhost(const std::string& vhost);
+
+  // Page files are scratch: any left by an earlier run are removed.
+  void PreparePaging() {
+    const std::string& dir = core_.options.paging_dir;
+    if (dir.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      log::Warning("cannot create the page directory " + dir + " (" + ec.message() +
+                   "); queues keep their backlogs in memory");
+      return;
+    }
+    core_.paging = {dir, core_.options.page_above};
+  }
 
   void ScheduleTick() {
     tick_.expires_after(std::chrono::milliseconds(100));

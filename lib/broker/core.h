@@ -81,6 +81,7 @@ struct Core {
     std::unique_ptr<SyncWorker> worker;
   };
   Durability durability;
+  PagingOptions paging;  // from BrokerOptions, for every queue's lanes
   void CommitMessages();
   enum class Outcome { kPending, kAck, kNack };
   Outcome ConfirmOutcome(uint64_t generation) const;

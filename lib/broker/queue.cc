@@ -144,7 +144,32 @@ QueueSettings ResolveQueueSettings(const amqp::FieldTable& args, const nlohmann:
 
 Queue::Queue(Vhost& vhost, QueueSpec spec, QueueSettings settings, int64_t now_ms)
     : vhost_(vhost), spec_(std::move(spec)), settings_(std::move(settings)), last_used_(now_ms) {
-  lanes_.resize(size_t(settings_.max_priority) + 1);
+  for (size_t p = 0; p <= settings_.max_priority; ++p)
+    lanes_.emplace_back(vhost.paging(), "q" + std::to_string(serial_) + "-" + std::to_string(p));
+}
+
+size_t Queue::paged_out() const {
+  size_t n = 0;
+  for (const auto& l : lanes_) n += l.paged();
+  return n;
+}
+
+uint64_t Queue::paged_out_bytes() const {
+  uint64_t n = 0;
+  for (const auto& l : lanes_) n += l.paged_bytes();
+  return n;
+}
+
+uint64_t Queue::paged_out_persistent() const {
+  uint64_t n = 0;
+  for (const auto& l : lanes_) n += l.paged_persistent();
+  return n;
+}
+
+uint64_t Queue::paged_out_persistent_bytes() const {
+  uint64_t n = 0;
+  for (const auto& l : lanes_) n += l.paged_persistent_bytes();
+  return n;
 }
 
 void Queue::set_settings(QueueSettings s) {
@@ -154,7 +179,7 @@ void Queue::set_settings(QueueSettings s) {
   DropHeadForLimits();
 }
 
-std::deque<Entry>& Queue::LaneFor(uint8_t priority) {
+Lane& Queue::LaneFor(uint8_t priority) {
   return lanes_[std::min<size_t>(priority, lanes_.size() - 1)];
 }
 
@@ -221,12 +246,9 @@ EnqueueResult Queue::Enqueue(MessagePtr message, int64_t now_ms) {
 void Queue::Requeue(Entry entry) {
   if (deleted_) return;
   entry.redelivered = true;
-  auto& lane = LaneFor(entry.message->priority());
-  auto at = std::upper_bound(lane.begin(), lane.end(), entry.seq,
-                             [](uint64_t seq, const Entry& e) { return seq < e.seq; });
   ready_bytes_ += entry.message->body.size();
   ++ready_;
-  lane.insert(at, std::move(entry));
+  LaneFor(entry.message->priority()).insert_by_seq(std::move(entry));
 }
 
 void Queue::Settle(Entry entry, bool rejected) {

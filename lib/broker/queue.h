@@ -16,7 +16,9 @@
 #include <nlohmann/json.hpp>
 
 #include "amqp/field_table.h"
+#include "broker/lane.h"
 #include "broker/message.h"
+#include "broker/queue_entry.h"
 #include "store/message_store.h"
 
 namespace warren::broker {
@@ -55,13 +57,6 @@ struct QueueSpec {
   const void* owner = nullptr;  // the connection owning an exclusive queue
 };
 
-struct Entry {
-  MessagePtr message;
-  uint64_t seq = 0;         // order within the queue, kept across requeues
-  int64_t expires_at = 0;   // steady ms; 0 = never
-  bool redelivered = false;
-  bool persisted = false;   // in the message store: removed from it when it leaves
-};
 
 struct Consumer : std::enable_shared_from_this<Consumer> {
   std::string tag;
@@ -142,19 +137,26 @@ class Queue : public std::enable_shared_from_this<Queue> {
   // Read-only views for the admin listings.
   uint64_t serial() const { return serial_; }
   // The message basic.get would take next (highest priority first), or nullptr.
+  // nullptr too when the head is paged out.
   const Entry* head() const {
     for (auto it = lanes_.rbegin(); it != lanes_.rend(); ++it)
-      if (!it->empty()) return &it->front();
+      if (!it->empty()) return it->in_memory().empty() ? nullptr : &it->in_memory().front();
     return nullptr;
   }
+  // The ready messages held in memory.
   template <typename F>
-  void ForEachReady(F&& f) const {
+  void ForEachReadyInMemory(F&& f) const {
     for (const auto& lane : lanes_)
-      for (const auto& e : lane) f(e);
+      for (const auto& e : lane.in_memory()) f(e);
   }
+  // Ready messages paged out to disk, and the persistent ones (count, bytes) among them.
+  size_t paged_out() const;
+  uint64_t paged_out_bytes() const;
+  uint64_t paged_out_persistent() const;
+  uint64_t paged_out_persistent_bytes() const;
 
  private:
-  std::deque<Entry>& LaneFor(uint8_t priority);
+  Lane& LaneFor(uint8_t priority);
   Entry* Head();
   Entry PopHead();
   void DropHeadForLimits();
@@ -164,7 +166,7 @@ class Queue : public std::enable_shared_from_this<Queue> {
   Vhost& vhost_;
   QueueSpec spec_;
   QueueSettings settings_;
-  std::vector<std::deque<Entry>> lanes_;  // lanes_[p]: priority p; highest served first
+  std::vector<Lane> lanes_;  // lanes_[p]: priority p; highest served first
   size_t ready_ = 0;
   uint64_t ready_bytes_ = 0;
   uint32_t unacked_ = 0;

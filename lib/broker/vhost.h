@@ -82,6 +82,9 @@ class Vhost {
   // Called when a queue or exchange is created or deleted (not when restored at boot).
   using OnEvent = std::function<void(plugin::EventKind, const std::string& name)>;
   void set_on_event(OnEvent f) { on_event_ = std::move(f); }
+  // Where queues page out their backlogs (null: they never do).
+  void set_paging(const PagingOptions* p) { paging_ = p; }
+  const PagingOptions* paging() const { return paging_; }
   // The vhost's max-queues limit, if any (read from the metadata when a queue is made).
   using QueueLimit = std::function<std::optional<int64_t>()>;
   void set_queue_limit(QueueLimit f) { queue_limit_ = std::move(f); }
@@ -133,6 +136,7 @@ class Vhost {
   ConsumerGone consumer_gone_;
   ExchangeTypes exchange_types_;
   OnEvent on_event_;
+  const PagingOptions* paging_ = nullptr;
   QueueLimit queue_limit_;
   Persist persist_;
   store::MessageStore* messages_ = nullptr;

@@ -284,6 +284,8 @@ Result<Config> LoadConfig(const std::string& path, int default_port, const std::
       cfg.handshake_timeout = uint32_t(n);
     } else if (key == "cluster_name") {
       cfg.cluster_name = v;
+    } else if (key == "warren.queue_page_above") {
+      WARREN_ASSIGN_OR_RETURN(cfg.queue_page_above, ParseCount(key, v, 1, 1ull << 32));
     } else if (key == "warren.shards") {
       try {
         cfg.shards = std::stoi(v);

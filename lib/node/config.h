@@ -29,6 +29,7 @@ struct Config {
   uint64_t disk_free_limit = 50'000'000;           // disk_free_limit.absolute, bytes
   double disk_free_limit_relative = 0;             // disk_free_limit.relative (x RAM); 0 = absolute
   std::string log_level = "info";                  // log.file.level
+  uint64_t queue_page_above = 65536;              // warren.queue_page_above
   int shards = 0;                                  // warren.shards; 0 = one per core
   // AMQP connection settings, with RabbitMQ's names and defaults.
   uint16_t heartbeat = 60;                  // heartbeat, seconds

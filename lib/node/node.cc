@@ -290,6 +290,8 @@ class NodeImpl : public control::NodeApi {
     o.max_message_size = config_.max_message_size;
     o.handshake_timeout_ms = config_.handshake_timeout;
     o.message_store_dir = MessageStoreDir();
+    o.paging_dir = env_.data_dir + "/queue_pages";
+    o.page_above = config_.queue_page_above;
     o.cluster_name = config_.cluster_name;
     o.exchange_types = [this](const std::string& name) { return plugins_->FindExchangeType(name); };
     o.on_event = [this](const plugin::Event& e) { plugins_->Emit(e); };
