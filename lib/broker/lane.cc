@@ -62,13 +62,13 @@ void Lane::CloseFile() {
   write_buf_.clear();
 }
 
-Entry& Lane::front() {
+Entry* Lane::front() {
   if (head_.empty()) PageIn();
-  return head_.front();
+  return head_.empty() ? nullptr : &head_.front();
 }
 
 void Lane::pop_front() {
-  if (head_.empty()) PageIn();
+  if (head_.empty()) return;
   head_.pop_front();
   // Read the next chunk back before the head runs dry, so deliveries do not wait on it.
   if (paged_ > 0 && paging_ && head_.size() < paging_->page_above / 2) PageIn();
@@ -142,8 +142,7 @@ void Lane::PageIn() {
     if (n <= 0) {
       log::Error("cannot read the page file " + path_ + ": " + std::strerror(errno) + "; its " +
                  std::to_string(paged_) + " messages are lost");
-      paged_ = 0;
-      paged_bytes_ = paged_persistent_ = paged_persistent_bytes_ = 0;
+      Lose();
     } else {
       chunk.resize(size_t(n));
       read_pos_ += Decode(chunk);
@@ -160,8 +159,7 @@ size_t Lane::Decode(const std::string& chunk) {
     if (len < 17) {
       log::Error("page file " + path_ + " is corrupt; its " + std::to_string(paged_) +
                  " remaining messages are lost");
-      paged_ = 0;
-      paged_bytes_ = paged_persistent_ = paged_persistent_bytes_ = 0;
+      Lose();
       return chunk.size();
     }
     if (at + 4 + len > chunk.size()) break;  // the rest comes with the next read
@@ -170,6 +168,7 @@ size_t Lane::Decode(const std::string& chunk) {
     --paged_;
     auto m = DeserializeMessage(std::string_view(p + 17, len - 17));
     if (!m.ok()) {
+      ++lost_;
       log::Error("page file " + path_ + ": an entry does not decode (" + m.status().message() +
                  "); it is dropped");
       continue;
@@ -184,6 +183,13 @@ size_t Lane::Decode(const std::string& chunk) {
     head_.push_back(std::move(e));
   }
   return at;
+}
+
+void Lane::Lose() {
+  lost_ += paged_;
+  lost_bytes_ += paged_bytes_;
+  paged_ = 0;
+  paged_bytes_ = paged_persistent_ = paged_persistent_bytes_ = 0;
 }
 
 void Lane::insert_by_seq(Entry e) {

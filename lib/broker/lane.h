@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <utility>
 #include <string>
 
 #include "broker/queue_entry.h"
@@ -32,8 +33,10 @@ class Lane {
 
   bool empty() const { return head_.empty() && paged_ == 0; }
   size_t size() const { return head_.size() + paged_; }
-  // REQUIRES: !empty()
-  Entry& front();
+  // The first entry, paged in if need be; nullptr when none could be read back (the
+  // page file failed: see TakeLost).
+  Entry* front();
+  // REQUIRES: front() returned an entry.
   void pop_front();
   void push_back(Entry e);
   // A requeued entry back at its place by sequence number (always among the head:
@@ -41,6 +44,14 @@ class Lane {
   void insert_by_seq(Entry e);
   void clear();
 
+  // Messages (count, body bytes) lost to a failed or corrupt page file since the last
+  // call; the queue takes them off its counts.
+  std::pair<size_t, uint64_t> TakeLost() {
+    auto r = std::make_pair(lost_, lost_bytes_);
+    lost_ = 0;
+    lost_bytes_ = 0;
+    return r;
+  }
   size_t paged() const { return paged_; }
   uint64_t paged_bytes() const { return paged_bytes_; }  // their bodies
   // Persistent messages (count, body bytes) among the paged-out ones.
@@ -56,6 +67,8 @@ class Lane {
   // of them; returns the bytes used.
   size_t Decode(const std::string& chunk);
   void CloseFile();
+  // The rest of the page file cannot be read: its messages are counted lost.
+  void Lose();
 
   const PagingOptions* paging_ = nullptr;
   std::string stem_;
@@ -66,6 +79,8 @@ class Lane {
   uint64_t file_end_ = 0;   // bytes written to the file
   uint64_t read_pos_ = 0;   // the next paged-out entry's offset
   size_t paged_ = 0;
+  size_t lost_ = 0;
+  uint64_t lost_bytes_ = 0;
   uint64_t paged_bytes_ = 0;
   uint64_t paged_persistent_ = 0;
   uint64_t paged_persistent_bytes_ = 0;

@@ -184,16 +184,30 @@ Lane& Queue::LaneFor(uint8_t priority) {
 }
 
 Entry* Queue::Head() {
-  for (auto lane = lanes_.rbegin(); lane != lanes_.rend(); ++lane)
-    if (!lane->empty()) return &lane->front();
+  for (auto lane = lanes_.rbegin(); lane != lanes_.rend(); ++lane) {
+    if (lane->empty()) continue;
+    Entry* e = lane->front();
+    TakeLost(*lane);
+    if (e) return e;
+  }
   return nullptr;
+}
+
+void Queue::TakeLost(Lane& lane) {
+  const auto [n, bytes] = lane.TakeLost();
+  ready_ -= std::min(ready_, n);
+  ready_bytes_ -= std::min(ready_bytes_, bytes);
 }
 
 Entry Queue::PopHead() {
   for (auto lane = lanes_.rbegin(); lane != lanes_.rend(); ++lane) {
     if (lane->empty()) continue;
-    Entry e = std::move(lane->front());
+    Entry* f = lane->front();
+    TakeLost(*lane);
+    if (!f) continue;
+    Entry e = std::move(*f);
     lane->pop_front();
+    TakeLost(*lane);
     --ready_;
     ready_bytes_ -= e.message->body.size();
     return e;
@@ -209,7 +223,11 @@ bool Queue::OverLimits(uint64_t extra_bytes, size_t extra) const {
 }
 
 void Queue::DropHeadForLimits() {
-  while (ready_ > 0 && OverLimits(0, 0)) vhost_.DeadLetter(*this, PopHead(), "maxlen");
+  while (ready_ > 0 && OverLimits(0, 0)) {
+    Entry e = PopHead();
+    if (!e.message) break;  // the rest was lost to a failed page file
+    vhost_.DeadLetter(*this, std::move(e), "maxlen");
+  }
 }
 
 EnqueueResult Queue::Enqueue(MessagePtr message, int64_t now_ms) {
@@ -260,7 +278,9 @@ std::optional<Entry> Queue::Get(int64_t now_ms) {
   last_used_ = now_ms;
   ExpireHead(now_ms);
   if (ready_ == 0) return std::nullopt;
-  return PopHead();
+  Entry e = PopHead();
+  if (!e.message) return std::nullopt;
+  return e;
 }
 
 size_t Queue::Purge() {
@@ -355,6 +375,7 @@ void Queue::Drain(int64_t now_ms) {
   draining_ = true;
   while (ready_ > 0) {
     Entry* head = Head();
+    if (!head) break;
     if (head->expires_at != 0 && head->expires_at <= now_ms) {
       vhost_.DeadLetter(*this, PopHead(), "expired");
       continue;

@@ -157,6 +157,8 @@ class Queue : public std::enable_shared_from_this<Queue> {
 
  private:
   Lane& LaneFor(uint8_t priority);
+  // Takes messages a lane lost to its page file off the counts.
+  void TakeLost(Lane& lane);
   Entry* Head();
   Entry PopHead();
   void DropHeadForLimits();
