@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <optional>
 #include <memory>
@@ -68,15 +69,22 @@ struct Core {
   void SyncMessages();
 
   // Group commit on the event loop (durable.cc): after a batch of input, the buffered
-  // records are written and a generation number counts the write; one fdatasync at a
-  // time runs on the sync worker and covers every generation written before it began.
+  // records are written and a generation number counts the write; up to
+  // kSyncsInFlight fdatasyncs run on the sync worker, each covering every generation
+  // written before it began; generations become durable in submission order.
   // A publisher confirm waits for the generation of its batch: an ack once that is
   // durable, a nack if its write or fdatasync failed.
   struct Durability {
     uint64_t written = 0;  // the last generation written (or whose write failed)
     uint64_t last_ok = 0;  // the last generation written successfully
     uint64_t durable = 0;  // every generation up to this one is resolved
-    bool in_flight = false;
+    uint64_t submitted = 0;  // the target of the last fdatasync started
+    struct Sync {
+      uint64_t target;
+      bool done = false;
+      Status status;
+    };
+    std::deque<Sync> in_flight;  // in submission order
     std::vector<std::pair<uint64_t, uint64_t>> failed;  // [first, last] generations
     std::unique_ptr<SyncWorker> worker;
   };
@@ -89,6 +97,8 @@ struct Core {
  private:
   void StartSync();
   void OnSynced(uint64_t target, const Status& s);
+  void Submit(int fd, uint64_t target);
+  static constexpr int kSyncsInFlight = 2;
 };
 
 }  // namespace warren::broker

@@ -158,8 +158,8 @@ Status Core::Restore() {
 }
 
 void Core::SyncMessages() {
-  durability.worker.reset();  // waits for an fdatasync in progress
-  durability.in_flight = false;
+  durability.worker.reset();  // waits for the fdatasyncs in progress
+  durability.in_flight.clear();
   if (!messages || !messages->dirty()) return;
   Status s = messages->Sync();
   if (!s.ok()) log::Error("message store: " + s.message());
@@ -177,37 +177,65 @@ void Core::CommitMessages() {
                "; publishers are sent nacks until writes succeed again");
     return;
   }
-  if (!*wrote) return;
+  if (!wrote->wrote) return;
   d.last_ok = ++d.written;
+  // A full segment was sealed: its fdatasync covers this write, whatever is in flight.
+  if (wrote->sealed_fd >= 0) Submit(wrote->sealed_fd, d.written);
   StartSync();
+}
+
+void Core::Submit(int fd, uint64_t target) {
+  Durability& d = durability;
+  if (!d.worker) d.worker = std::make_unique<SyncWorker>(io, kSyncsInFlight);
+  d.submitted = std::max(d.submitted, target);
+  d.in_flight.push_back({target});
+  d.worker->Submit(fd, [this, target](const Status& s) { OnSynced(target, s); });
 }
 
 void Core::StartSync() {
   Durability& d = durability;
-  if (d.in_flight || d.last_ok <= d.durable) return;
+  if (int(d.in_flight.size()) >= kSyncsInFlight || d.last_ok <= d.submitted) return;
   const uint64_t target = d.written;
   const int fd = messages->SyncFd();
   if (fd < 0) {
+    d.submitted = target;
     OnSynced(target, Status::Unavailable(std::string("message store: cannot open the segment "
                                                      "for fdatasync: ") + std::strerror(errno)));
     return;
   }
-  if (!d.worker) d.worker = std::make_unique<SyncWorker>(io);
-  d.in_flight = true;
-  d.worker->Submit(fd, [this, target](const Status& s) { OnSynced(target, s); });
+  Submit(fd, target);
 }
 
 void Core::OnSynced(uint64_t target, const Status& s) {
   Durability& d = durability;
-  d.in_flight = false;
-  if (!s.ok()) {
-    d.failed.push_back({d.durable + 1, target});
-    log::Error(s.message() + "; the confirms of the messages it covered are nacks");
+  bool known = false;
+  for (auto& sync : d.in_flight)
+    if (sync.target == target) {
+      sync.done = true;
+      sync.status = s;
+      known = true;
+    }
+  if (!known) {
+    // An fdatasync that failed to start, reported at once.
+    d.in_flight.push_back({target, true, s});
   }
-  d.durable = target;
+  // Generations become durable in submission order: a later sync that finished first
+  // waits for the earlier ones.
+  bool advanced = false;
+  while (!d.in_flight.empty() && d.in_flight.front().done) {
+    const auto& sync = d.in_flight.front();
+    if (!sync.status.ok()) {
+      d.failed.push_back({d.durable + 1, sync.target});
+      log::Error(sync.status.message() + "; the confirms of the messages it covered are nacks");
+    }
+    d.durable = sync.target;
+    d.in_flight.pop_front();
+    advanced = true;
+  }
+  if (!advanced) return;
   // Forget failures every confirm has been told about (confirms wait at most a second).
   std::erase_if(d.failed, [&](const auto& r) { return r.second + 100000 < d.durable; });
-  messages->Synced(s.ok() && d.written == target);
+  messages->Synced();
   std::vector<std::shared_ptr<Connection>> all;
   all.reserve(connections.size());
   for (auto& [raw, c] : connections) all.push_back(c);

@@ -8,7 +8,9 @@
 
 namespace warren::broker {
 
-SyncWorker::SyncWorker(asio::io_context& io) : io_(io), thread_([this] { Run(); }) {}
+SyncWorker::SyncWorker(asio::io_context& io, int threads) : io_(io) {
+  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
+}
 
 SyncWorker::~SyncWorker() {
   {
@@ -17,8 +19,8 @@ SyncWorker::~SyncWorker() {
     for (auto& j : jobs_) ::close(j.fd);
     jobs_.clear();
   }
-  cv_.notify_one();
-  thread_.join();
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
   *alive_ = false;
 }
 

@@ -105,29 +105,40 @@ Status MessageStore::Sync() {
   WARREN_TRY(log_->AppendFramed(buffer_));
   buffer_.clear();
   segments_[active_].bytes = log_->size();
-  Synced(true);
-  return Status::OK();
-}
-
-Result<bool> MessageStore::WriteOut() {
-  if (buffer_.empty()) return false;
-  WARREN_TRY(log_->WriteFramed(buffer_));
-  buffer_.clear();
-  segments_[active_].bytes = log_->size();
-  return true;
-}
-
-int MessageStore::SyncFd() const { return log_->DupFd(); }
-
-void MessageStore::Synced(bool all_durable) {
-  // A segment rolls over only once all it holds is durable, so one descriptor (of the
-  // active segment) always covers every write not yet synced.
-  if (all_durable && log_->size() >= options_.segment_bytes) {
+  if (log_->size() >= options_.segment_bytes) {
     // The batch is durable whatever happens here; a failed roll-over is retried at the
     // next Sync and only lets this segment grow.
     Status rolled = StartSegment(active_ + 1);
     if (!rolled.ok()) Warn("cannot start a new segment: " + rolled.message());
   }
+  Synced();
+  return Status::OK();
+}
+
+Result<MessageStore::WriteResult> MessageStore::WriteOut() {
+  WriteResult r;
+  if (buffer_.empty()) return r;
+  WARREN_TRY(log_->WriteFramed(buffer_));
+  buffer_.clear();
+  segments_[active_].bytes = log_->size();
+  r.wrote = true;
+  if (log_->size() >= options_.segment_bytes) {
+    const int sealed = log_->DupFd();
+    if (sealed < 0) return r;  // the segment grows on; the roll-over is retried next time
+    Status rolled = StartSegment(active_ + 1);
+    if (!rolled.ok()) {
+      Warn("cannot start a new segment: " + rolled.message());
+      ::close(sealed);
+      return r;
+    }
+    r.sealed_fd = sealed;
+  }
+  return r;
+}
+
+int MessageStore::SyncFd() const { return log_->DupFd(); }
+
+void MessageStore::Synced() {
   if (collect_) Collect();
 }
 

@@ -68,15 +68,21 @@ class MessageStore {
   // the buffered records are kept and written by the next Sync.
   Status Sync();
 
-  // Sync in three steps, so that the fdatasync can run on another thread while the
-  // owner goes on appending: WriteOut writes the buffered records (false when there
-  // were none; on error they stay buffered), SyncFd gives a descriptor whose fdatasync
-  // makes everything written so far durable (the caller closes it), and Synced, back
-  // on the owner's thread after that fdatasync, rolls over and deletes segments.
-  // `all_durable`: nothing was written after SyncFd was taken.
-  Result<bool> WriteOut();
+  // Sync in three steps, so that fdatasyncs can run on other threads while the owner
+  // goes on appending: WriteOut writes the buffered records (wrote is false when there
+  // were none; on error they stay buffered) and, when the active segment is full,
+  // starts a new one and hands back a descriptor of the full one (sealed_fd), whose
+  // fdatasync the caller owes like any other; SyncFd gives a descriptor whose
+  // fdatasync makes everything written to the active segment so far durable. The
+  // caller closes both. Synced, back on the owner's thread after an fdatasync, deletes
+  // segments nothing needs.
+  struct WriteResult {
+    bool wrote = false;
+    int sealed_fd = -1;
+  };
+  Result<WriteResult> WriteOut();
   int SyncFd() const;
-  void Synced(bool all_durable);
+  void Synced();
   // Whether records were buffered since the last successful Sync.
   bool dirty() const { return !buffer_.empty(); }
 

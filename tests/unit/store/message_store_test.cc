@@ -1,5 +1,7 @@
 #include "store/message_store.h"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -187,6 +189,47 @@ TEST_CASE("message_store: segments roll over, and fully removed ones are deleted
   }
   auto s = h.Open();
   CHECK(s->Recover().empty());
+  CHECK(h.warnings.empty());
+}
+
+TEST_CASE("message_store: WriteOut seals a full segment and hands it over for its sync",
+          "[store]") {
+  Harness h;
+  h.segment_bytes = 3 * kRecordBytes;
+  {
+    auto s = h.Open();
+    AppendAll(*s, "q", {1, 2});
+    auto w = s->WriteOut();
+    REQUIRE(w.ok());
+    CHECK(w->wrote);
+    CHECK(w->sealed_fd == -1);  // not full yet
+    const int fd = s->SyncFd();
+    REQUIRE(fd >= 0);
+    CHECK(::fdatasync(fd) == 0);
+    ::close(fd);
+    s->Synced();
+    AppendAll(*s, "q", {3});
+    w = s->WriteOut();
+    REQUIRE(w.ok());
+    REQUIRE(w->sealed_fd >= 0);  // full: a new segment takes the next records
+    CHECK(::fdatasync(w->sealed_fd) == 0);
+    ::close(w->sealed_fd);
+    CHECK(s->stats().segments == 2);
+    AppendAll(*s, "q", {4});
+    s->Remove("q", 1);
+    w = s->WriteOut();
+    REQUIRE(w.ok());
+    CHECK(w->sealed_fd == -1);
+    const int fd2 = s->SyncFd();
+    CHECK(::fdatasync(fd2) == 0);
+    ::close(fd2);
+    s->Synced();
+    auto nothing = s->WriteOut();
+    REQUIRE(nothing.ok());
+    CHECK(!nothing->wrote);
+  }
+  auto s = h.Open();
+  CHECK(Ids(s->Recover()["q"]) == IdList{2, 3, 4});
   CHECK(h.warnings.empty());
 }
 
