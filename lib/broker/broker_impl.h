@@ -197,7 +197,9 @@ class BrokerImpl : public Broker {
       if (ec) return;
       const int64_t now = Core::NowMs();
       for (auto& [name, v] : core_.vhosts) v->Tick(now);
-      core_.CommitMessages();  // acks and expiries of persistent messages
+      // Acks and expiries of persistent messages: written and synced within 100 ms.
+      core_.CommitMessages();
+      core_.WantDurable(core_.durability.written);
       ScheduleTick();
     });
   }

@@ -153,6 +153,7 @@ void Channel::FlushConfirms() {
   }
   flush_run();
   core.counters.messages_confirmed += acked;
+  if (!confirms_due_.empty()) core.WantDurable(confirms_due_.back().generation);
 }
 
 Status Channel::ConfirmSelect(const amqp::ConfirmSelect& m) {

@@ -79,6 +79,7 @@ struct Core {
     uint64_t last_ok = 0;  // the last generation written successfully
     uint64_t durable = 0;  // every generation up to this one is resolved
     uint64_t submitted = 0;  // the target of the last fdatasync started
+    uint64_t wanted = 0;     // the newest generation a publisher confirm waits for
     struct Sync {
       uint64_t target;
       bool done = false;
@@ -91,6 +92,9 @@ struct Core {
   Durability durability;
   PagingOptions paging;  // from BrokerOptions, for every queue's lanes
   void CommitMessages();
+  // A confirm waits for `generation`: an fdatasync covering it starts as soon as one may
+  // (writes that nothing waits for, such as acks, are synced by the tick instead).
+  void WantDurable(uint64_t generation);
   enum class Outcome { kPending, kAck, kNack };
   Outcome ConfirmOutcome(uint64_t generation) const;
 

@@ -181,6 +181,10 @@ void Core::CommitMessages() {
   d.last_ok = ++d.written;
   // A full segment was sealed: its fdatasync covers this write, whatever is in flight.
   if (wrote->sealed_fd >= 0) Submit(wrote->sealed_fd, d.written);
+}
+
+void Core::WantDurable(uint64_t generation) {
+  durability.wanted = std::max(durability.wanted, generation);
   StartSync();
 }
 
@@ -194,7 +198,9 @@ void Core::Submit(int fd, uint64_t target) {
 
 void Core::StartSync() {
   Durability& d = durability;
-  if (int(d.in_flight.size()) >= kSyncsInFlight || d.last_ok <= d.submitted) return;
+  if (int(d.in_flight.size()) >= kSyncsInFlight || d.last_ok <= d.submitted ||
+      d.wanted <= d.submitted)
+    return;
   const uint64_t target = d.written;
   const int fd = messages->SyncFd();
   if (fd < 0) {

@@ -34,8 +34,10 @@ Result<Target> DeclareTopology(const Options& o, Connection& c) {
   if (o.consumers > 0 || !o.queue.empty()) {
     amqp::QueueDeclare declare;
     declare.queue = QueueName(o.queue);
-    // A server-named queue goes away once its last consumer does.
+    // A server-named queue goes away once its last consumer does. As PerfTest does, a
+    // run with persistent messages declares its queue durable, so they reach the disk.
     declare.auto_delete = o.queue.empty();
+    declare.durable = o.persistent;
     WARREN_ASSIGN_OR_RETURN(amqp::Method reply, c.Call(declare));
     t.queue = std::get<amqp::QueueDeclareOk>(reply).queue.get();
   }

@@ -32,6 +32,8 @@ def test_autoack_with_exchange_and_persistent_messages(node):
     assert r.returncode == 0, r.stderr
     summary = json.loads(r.stdout.strip().splitlines()[-1])
     assert summary["received"] == 10000
+    # As PerfTest does, a persistent run declares its queue durable.
+    assert "perf-q2\ttrue" in node.ctl("list_queues", "name", "durable").stdout
 
 
 def test_refused_login(node):
