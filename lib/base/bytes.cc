@@ -49,17 +49,25 @@ void Compress(uint32_t h[8], const uint8_t* block) {
 
 constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+// Slicing-by-8: t[0] is the byte-at-a-time table; t[k] advances a byte's contribution
+// by k more bytes, so eight bytes are folded in per step.
 struct Crc32Table {
-  uint32_t t[256];
+  uint32_t t[8][256];
   constexpr Crc32Table() : t() {
     for (uint32_t i = 0; i < 256; ++i) {
       uint32_t c = i;
       for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[i] = c;
+      t[0][i] = c;
     }
+    for (int k = 1; k < 8; ++k)
+      for (uint32_t i = 0; i < 256; ++i) t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xff];
   }
 };
 constexpr Crc32Table kCrcTable;
+
+uint32_t Load32(const unsigned char* p) {
+  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+}
 
 }  // namespace
 
@@ -142,8 +150,17 @@ std::optional<std::string> Base64Decode(std::string_view text) {
 }
 
 uint32_t Crc32(std::string_view data, uint32_t crc) {
+  const auto& t = kCrcTable.t;
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+  size_t n = data.size();
   crc = ~crc;
-  for (unsigned char c : data) crc = kCrcTable.t[(crc ^ c) & 0xff] ^ (crc >> 8);
+  for (; n >= 8; p += 8, n -= 8) {
+    const uint32_t one = Load32(p) ^ crc, two = Load32(p + 4);
+    crc = t[7][one & 0xff] ^ t[6][(one >> 8) & 0xff] ^ t[5][(one >> 16) & 0xff] ^
+          t[4][one >> 24] ^ t[3][two & 0xff] ^ t[2][(two >> 8) & 0xff] ^
+          t[1][(two >> 16) & 0xff] ^ t[0][two >> 24];
+  }
+  for (; n > 0; ++p, --n) crc = t[0][(crc ^ *p) & 0xff] ^ (crc >> 8);
   return ~crc;
 }
 
