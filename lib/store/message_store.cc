@@ -30,12 +30,12 @@ void MessageStore::Warn(const std::string& message) const {
 }
 
 // The message at `held` is removed by a record of the active segment.
-void MessageStore::Release(const Held& held) {
-  auto seg = segments_.find(held.segment);
+void MessageStore::Release(uint64_t segment) {
+  auto seg = segments_.find(segment);
   if (seg != segments_.end()) {
     // The active segment is never deleted; rolling over flags it for collection.
-    if (--seg->second.live == 0 && held.segment != active_) collect_ = true;
-    if (held.segment != active_) segments_[active_].pins.insert(held.segment);
+    if (--seg->second.live == 0 && segment != active_) collect_ = true;
+    if (segment != active_) segments_[active_].pins.insert(segment);
   }
   --live_;
 }
@@ -43,14 +43,12 @@ void MessageStore::Release(const Held& held) {
 void MessageStore::Hold(std::string_view queue, uint64_t id) {
   auto q = index_.find(queue);
   if (q == index_.end()) q = index_.emplace(std::string(queue), QueueIndex{}).first;
-  auto [it, fresh] = q->second.try_emplace(id, Held{active_, next_seq_});
-  if (!fresh) {
+  if (!q->second.Insert(id, active_)) {
     // The same id again replaces the held message: the old copy is removed by this
     // record, which pins its segment as a removal would.
-    Release(it->second);
-    it->second = Held{active_, next_seq_};
+    Release(*q->second.Erase(id));
+    q->second.Insert(id, active_);
   }
-  ++next_seq_;
   ++segments_[active_].live;
   ++live_;
 }
@@ -58,10 +56,9 @@ void MessageStore::Hold(std::string_view queue, uint64_t id) {
 bool MessageStore::Drop(std::string_view queue, uint64_t id) {
   auto q = index_.find(queue);
   if (q == index_.end()) return false;
-  auto it = q->second.find(id);
-  if (it == q->second.end()) return false;
-  Release(it->second);
-  q->second.erase(it);
+  auto segment = q->second.Erase(id);
+  if (!segment) return false;
+  Release(*segment);
   if (q->second.empty()) index_.erase(q);
   return true;
 }
@@ -69,7 +66,7 @@ bool MessageStore::Drop(std::string_view queue, uint64_t id) {
 bool MessageStore::DropQueue(std::string_view queue) {
   auto q = index_.find(queue);
   if (q == index_.end()) return false;
-  for (const auto& [_, held] : q->second) Release(held);
+  q->second.ForEach([&](uint64_t, uint64_t segment) { Release(segment); });
   index_.erase(q);
   return true;
 }

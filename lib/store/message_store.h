@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "store/internal/held_index.h"
 
 namespace warren::store {
 
@@ -50,7 +51,8 @@ class MessageStore {
   static Result<std::unique_ptr<MessageStore>> Open(MessageStoreOptions options);
 
   // Every message appended and not removed before the last Sync of the previous run,
-  // per queue key, in append order. Hands them over: a second call returns nothing.
+  // per queue key, in id order (the broker numbers messages in queue order). Hands
+  // them over: a second call returns nothing.
   // REQUIRES: called after Open, before any Append.
   std::map<std::string, std::vector<RecoveredMessage>> Recover();
 
@@ -102,11 +104,7 @@ class MessageStore {
     // while one of them is on disk, deleting this one would bring those messages back.
     std::set<uint64_t> pins;
   };
-  struct Held {
-    uint64_t segment;
-    uint64_t seq;  // append order, for Recover
-  };
-  using QueueIndex = std::unordered_map<uint64_t, Held>;
+  using QueueIndex = internal::HeldIndex;
   using Payloads = std::unordered_map<uint64_t, std::string>;
 
   explicit MessageStore(MessageStoreOptions options);
@@ -118,7 +116,8 @@ class MessageStore {
   void Hold(std::string_view queue, uint64_t id);
   bool Drop(std::string_view queue, uint64_t id);
   bool DropQueue(std::string_view queue);
-  void Release(const Held& held);
+  // A message held in `segment` was removed (by a record in the active segment).
+  void Release(uint64_t segment);
   void Buffer(const internal::SegmentRecord& record);
   Status StartSegment(uint64_t number);
   void Collect();
@@ -132,7 +131,6 @@ class MessageStore {
   std::string buffer_;                // framed records not yet written
   std::map<std::string, QueueIndex, std::less<>> index_;  // where each held message lives
   uint64_t live_ = 0;
-  uint64_t next_seq_ = 0;
   bool collect_ = false;              // a segment may have become obsolete
   bool directory_dirty_ = false;      // unlinks not yet made durable
   // Filled by Open, handed over by Recover: payloads of held messages by queue and id.

@@ -120,14 +120,14 @@ void MessageStore::Replay(std::string_view bytes, uint64_t* undecodable) {
 std::map<std::string, std::vector<RecoveredMessage>> MessageStore::Recover() {
   std::map<std::string, std::vector<RecoveredMessage>> out;
   for (auto& [queue, payloads] : recovered_) {
-    const QueueIndex& held = index_.find(queue)->second;
-    std::vector<std::pair<uint64_t, uint64_t>> order;  // (append order, id)
+    // Ids are the queue's order (the broker numbers its messages as it enqueues them).
+    std::vector<uint64_t> order;
     order.reserve(payloads.size());
-    for (const auto& [id, _] : payloads) order.emplace_back(held.at(id).seq, id);
+    for (const auto& [id, _] : payloads) order.push_back(id);
     std::sort(order.begin(), order.end());
     auto& messages = out[queue];
     messages.reserve(order.size());
-    for (const auto& [_, id] : order) messages.push_back({id, std::move(payloads[id])});
+    for (uint64_t id : order) messages.push_back({id, std::move(payloads[id])});
   }
   recovered_.clear();
   return out;
