@@ -2,6 +2,7 @@
 // (DESIGN decision 4), persistent messages of durable queues in the message store
 // (decision 6). Exclusive queues never persist: they die with their connection.
 #include <cerrno>
+#include <set>
 #include <cstring>
 
 #include "amqp/codec_error.h"
@@ -134,22 +135,32 @@ Status Core::Restore() {
   if (!messages) return Status::OK();
   size_t recovered = 0, orphaned = 0;
   const int64_t now = NowMs();
-  for (auto& [key, list] : messages->Recover()) {
-    const size_t cut = key.find('\0');
-    std::shared_ptr<Queue> q;
-    if (cut != std::string::npos) {
-      auto v = vhosts.find(key.substr(0, cut));
-      if (v != vhosts.end()) q = v->second->FindQueue(key.substr(cut + 1));
+  // Streamed from the segments into the queues, which page long backlogs out.
+  std::string last_key;
+  std::shared_ptr<Queue> last_queue;
+  std::set<std::string> orphans;
+  Status read = messages->Recover([&](const std::string& key, uint64_t id, std::string_view payload) {
+    if (key != last_key) {
+      last_key = key;
+      last_queue.reset();
+      const size_t cut = key.find('\0');
+      if (cut != std::string::npos) {
+        auto v = vhosts.find(key.substr(0, cut));
+        if (v != vhosts.end()) last_queue = v->second->FindQueue(key.substr(cut + 1));
+      }
+      if (last_queue && !last_queue->persistent_queue()) last_queue.reset();
     }
-    if (!q || !q->persistent_queue()) {
+    if (!last_queue) {
       // The queue was deleted while its removal was not yet durable.
-      orphaned += list.size();
-      messages->RemoveQueue(key);
-      continue;
+      ++orphaned;
+      orphans.insert(key);
+      return;
     }
-    recovered += list.size();
-    q->Recover(std::move(list), now);
-  }
+    ++recovered;
+    last_queue->RecoverOne(id, payload, now);
+  });
+  if (!read.ok()) log::Error("message store: " + read.message());
+  for (const auto& key : orphans) messages->RemoveQueue(key);
   SyncMessages();
   if (recovered || orphaned)
     log::Info("recovered " + std::to_string(recovered) + " persistent messages" +

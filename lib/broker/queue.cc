@@ -311,20 +311,18 @@ void Queue::Forget(const Entry& e) {
   if (e.persisted && store_ && !deleted_) store_->Remove(store_key_, e.seq);
 }
 
-void Queue::Recover(std::vector<store::RecoveredMessage> messages, int64_t now_ms) {
-  for (auto& r : messages) {
-    auto m = DeserializeMessage(r.payload);
-    if (!m.ok()) {
-      store_->Remove(store_key_, r.id);
-      continue;
-    }
-    Entry e{std::move(m).value(), r.id, 0, false, true};
-    if (settings_.message_ttl) e.expires_at = now_ms + *settings_.message_ttl;
-    next_seq_ = std::max(next_seq_, r.id + 1);
-    ready_bytes_ += e.message->body.size();
-    ++ready_;
-    LaneFor(e.message->priority()).push_back(std::move(e));
+void Queue::RecoverOne(uint64_t id, std::string_view payload, int64_t now_ms) {
+  auto m = DeserializeMessage(payload);
+  if (!m.ok()) {
+    store_->Remove(store_key_, id);
+    return;
   }
+  Entry e{std::move(m).value(), id, 0, false, true};
+  if (settings_.message_ttl) e.expires_at = now_ms + *settings_.message_ttl;
+  next_seq_ = std::max(next_seq_, id + 1);
+  ready_bytes_ += e.message->body.size();
+  ++ready_;
+  LaneFor(e.message->priority()).push_back(std::move(e));
 }
 
 void Queue::ReleaseWaiters() {

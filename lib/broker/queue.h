@@ -106,8 +106,8 @@ class Queue : public std::enable_shared_from_this<Queue> {
   bool persistent_queue() const { return store_ != nullptr; }
   // The entry left the queue for good (acked, dropped, dead-lettered): off the disk too.
   void Forget(const Entry& e);
-  // Puts messages recovered from the store back, in their order.
-  void Recover(std::vector<store::RecoveredMessage> messages, int64_t now_ms);
+  // Puts a message recovered from the store back, behind those recovered before it.
+  void RecoverOne(uint64_t id, std::string_view payload, int64_t now_ms);
   // Drops or dead-letters expired messages at the head.
   void ExpireHead(int64_t now_ms);
 

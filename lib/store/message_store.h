@@ -51,9 +51,15 @@ class MessageStore {
   static Result<std::unique_ptr<MessageStore>> Open(MessageStoreOptions options);
 
   // Every message appended and not removed before the last Sync of the previous run,
-  // per queue key, in id order (the broker numbers messages in queue order). Hands
-  // them over: a second call returns nothing.
-  // REQUIRES: called after Open, before any Append.
+  // handed to `deliver` (queue key, id, payload) as a second pass over the segments
+  // reads it, so that a large backlog is never held in memory whole. A queue's messages
+  // come in the order they were appended, except an id appended more than once, whose
+  // last copy comes at the end. REQUIRES: called once, after Open, before any Append;
+  // `deliver` may Remove what it cannot use.
+  using Deliver =
+      std::function<void(const std::string& queue, uint64_t id, std::string_view payload)>;
+  Status Recover(const Deliver& deliver);
+  // The same, collected: per queue key, in id order. For tests and small stores.
   std::map<std::string, std::vector<RecoveredMessage>> Recover();
 
   // Buffers a message of `queue` (an opaque key). Ids are unique per queue; appending
@@ -105,7 +111,6 @@ class MessageStore {
     std::set<uint64_t> pins;
   };
   using QueueIndex = internal::HeldIndex;
-  using Payloads = std::unordered_map<uint64_t, std::string>;
 
   explicit MessageStore(MessageStoreOptions options);
   Status Load();
@@ -133,8 +138,10 @@ class MessageStore {
   uint64_t live_ = 0;
   bool collect_ = false;              // a segment may have become obsolete
   bool directory_dirty_ = false;      // unlinks not yet made durable
-  // Filled by Open, handed over by Recover: payloads of held messages by queue and id.
-  std::map<std::string, Payloads, std::less<>> recovered_;
+  // Ids Open saw appended again while held (queue key, id): Recover hands over only
+  // their last copy.
+  std::set<std::pair<std::string, uint64_t>> replaced_;
+  bool recovered_ = false;
 };
 
 }  // namespace warren::store

@@ -97,39 +97,66 @@ void MessageStore::Replay(std::string_view bytes, uint64_t* undecodable) {
   }
   switch (r.type) {
     case internal::RecordType::kAppend: {
+      if (auto q = index_.find(r.queue); q != index_.end() && q->second.Find(r.id))
+        replaced_.emplace(std::string(r.queue), r.id);
       Hold(r.queue, r.id);
-      auto q = recovered_.find(r.queue);
-      if (q == recovered_.end()) q = recovered_.emplace(std::string(r.queue), Payloads{}).first;
-      q->second[r.id] = std::string(r.payload);
       return;
     }
     case internal::RecordType::kRemove:
-      if (Drop(r.queue, r.id)) {
-        auto q = recovered_.find(r.queue);
-        if (q != recovered_.end() && q->second.erase(r.id) && q->second.empty()) recovered_.erase(q);
-      }
+      (void)Drop(r.queue, r.id);
       return;
     case internal::RecordType::kRemoveQueue:
-      if (DropQueue(r.queue)) {
-        if (auto q = recovered_.find(r.queue); q != recovered_.end()) recovered_.erase(q);
-      }
+      (void)DropQueue(r.queue);
       return;
   }
 }
 
+Status MessageStore::Recover(const Deliver& deliver) {
+  if (recovered_) return Status::OK();
+  recovered_ = true;
+  std::map<std::pair<std::string, uint64_t>, std::string> last_copies;
+  std::vector<uint64_t> numbers;
+  for (const auto& [number, _] : segments_) numbers.push_back(number);
+  for (uint64_t number : numbers) {
+    auto log = RecordLog::Open(
+        SegmentPath(number),
+        [&](std::string_view bytes) {
+          internal::SegmentRecord r;
+          if (!internal::DecodeRecord(bytes, &r) || r.type != internal::RecordType::kAppend)
+            return Status::OK();
+          auto q = index_.find(r.queue);
+          // Held, and by this copy: removed and replaced copies are skipped.
+          if (q == index_.end() || q->second.Find(r.id) != number) return Status::OK();
+          if (!replaced_.empty()) {
+            std::pair<std::string, uint64_t> key{std::string(r.queue), r.id};
+            if (replaced_.count(key)) {
+              last_copies[std::move(key)] = std::string(r.payload);
+              return Status::OK();
+            }
+          }
+          deliver(std::string(r.queue), r.id, r.payload);
+          return Status::OK();
+        },
+        nullptr);
+    if (!log.ok()) return log.status();
+  }
+  for (const auto& [key, payload] : last_copies) {
+    auto q = index_.find(key.first);
+    if (q != index_.end() && q->second.Find(key.second)) deliver(key.first, key.second, payload);
+  }
+  replaced_.clear();
+  return Status::OK();
+}
+
 std::map<std::string, std::vector<RecoveredMessage>> MessageStore::Recover() {
   std::map<std::string, std::vector<RecoveredMessage>> out;
-  for (auto& [queue, payloads] : recovered_) {
-    // Ids are the queue's order (the broker numbers its messages as it enqueues them).
-    std::vector<uint64_t> order;
-    order.reserve(payloads.size());
-    for (const auto& [id, _] : payloads) order.push_back(id);
-    std::sort(order.begin(), order.end());
-    auto& messages = out[queue];
-    messages.reserve(order.size());
-    for (uint64_t id : order) messages.push_back({id, std::move(payloads[id])});
-  }
-  recovered_.clear();
+  Status s = Recover([&](const std::string& queue, uint64_t id, std::string_view payload) {
+    out[queue].push_back({id, std::string(payload)});
+  });
+  if (!s.ok()) Warn("cannot read the message store back: " + s.message());
+  for (auto& [queue, messages] : out)
+    std::sort(messages.begin(), messages.end(),
+              [](const RecoveredMessage& a, const RecoveredMessage& b) { return a.id < b.id; });
   return out;
 }
 
