@@ -3,6 +3,7 @@
 // lib/broker.
 #pragma once
 
+#include <array>
 #include <asio.hpp>
 #include <filesystem>
 #include <map>
@@ -80,39 +81,46 @@ class BrokerImpl : public Broker {
         c->CloseWith(amqp::kConnectionForced, "vhost '" + it->first + "' is deleted");
       it = core_.vhosts.erase(it);
     }
-    // Exchanges, queues and bindings added to the metadata by an import appear.
-    for (const auto& [name, vh] : st.vhosts())
-      if (Vhost* v = core_.FindVhost(name)) v->Restore(st);
-    for (auto& [name, v] : core_.vhosts)
+    // Exchanges, queues and bindings added to the metadata outside the engine (an
+    // import) appear. Looked for only when their numbers changed, or in a vhost seen for
+    // the first time: most changes (a user, a permission) touch neither.
+    const std::array<size_t, 3> counts{st.exchanges().size(), st.queues().size(),
+                                       st.bindings().size()};
+    const bool entities_changed = counts != entity_counts_;
+    entity_counts_ = counts;
+    for (const auto& [name, vh] : st.vhosts()) {
+      const bool fresh = core_.vhosts.count(name) == 0;
+      Vhost* v = core_.FindVhost(name);
+      if (v && (fresh || entities_changed)) v->Restore(st);
+    }
+    // Policies are recompiled only for vhosts whose policies or operator policies
+    // changed; plugins hear of it (policy.changed).
+    const auto now = PolicyFingerprints(st);
+    std::erase_if(applied_policies_, [&](const auto& kv) { return !core_.vhosts.count(kv.first); });
+    for (auto& [name, v] : core_.vhosts) {
+      auto f = now.find(name);
+      const std::string fp = f == now.end() ? "" : f->second;
+      auto applied = applied_policies_.find(name);
+      if (applied != applied_policies_.end() && applied->second == fp) continue;
+      const bool changed = applied != applied_policies_.end();
       v->ApplyPolicies(PolicySetOf(st.policies(), name), PolicySetOf(st.operator_policies(), name));
-    NotePolicyChanges(st);
+      applied_policies_[name] = fp;
+      if (changed) core_.Emit(plugin::EventKind::kPolicyChanged, name, "");
+    }
   }
 
-  // policy.changed for each vhost whose policies or operator policies differ from what
-  // the last call saw (nothing on the first call, at boot).
-  void NotePolicyChanges(const meta::State& st) {
-    if (!core_.options.on_event) return;
-    std::map<std::string, std::string> now;
+  // Each vhost's policies and operator policies, written out: equal strings, equal
+  // policies.
+  static std::map<std::string, std::string> PolicyFingerprints(const meta::State& st) {
+    std::map<std::string, std::string> out;
     auto add = [&](const auto& all, const char* kind) {
       for (const auto& [key, p] : all)
-        now[key.first] += std::string(kind) + p.name + '\0' + p.pattern + '\0' + p.apply_to +
+        out[key.first] += std::string(kind) + p.name + '\0' + p.pattern + '\0' + p.apply_to +
                           '\0' + std::to_string(p.priority) + '\0' + p.definition.dump() + '\n';
     };
     add(st.policies(), "p");
     add(st.operator_policies(), "o");
-    if (policies_seen_) {
-      std::set<std::string> vhosts;
-      for (const auto& [v, f] : now) vhosts.insert(v);
-      for (const auto& [v, f] : policy_fingerprints_) vhosts.insert(v);
-      for (const auto& v : vhosts) {
-        auto a = now.find(v), b = policy_fingerprints_.find(v);
-        const std::string fa = a == now.end() ? "" : a->second;
-        const std::string fb = b == policy_fingerprints_.end() ? "" : b->second;
-        if (fa != fb) core_.Emit(plugin::EventKind::kPolicyChanged, v, "");
-      }
-    }
-    policy_fingerprints_ = std::move(now);
-    policies_seen_ = true;
+    return out;
   }
 
   void SetAlarm(const std::string& reason) override {
@@ -206,8 +214,8 @@ class BrokerImpl : public Broker {
 
   Core core_;
   asio::steady_timer tick_;
-  bool policies_seen_ = false;
-  std::map<std::string, std::string> policy_fingerprints_;  // vhost -> its policies, dumped
+  std::array<size_t, 3> entity_counts_{};  // exchanges, queues, bindings in the metadata
+  std::map<std::string, std::string> applied_policies_;  // vhost -> the policies it runs with
   // Seconds since the epoch when the engine started: the "creation" part of pids.
   const int64_t creation_ = std::chrono::duration_cast<std::chrono::seconds>(
                                 std::chrono::system_clock::now().time_since_epoch())
