@@ -160,7 +160,7 @@ class HostImpl : public Host {
     for (const auto& name : StartOrder(catalog, enabled)) {
       if (std::find(order_.begin(), order_.end(), name) != order_.end()) continue;
       failed_.erase(name);
-      Status s = Start(catalog, catalog.plugins.at(name));
+      Status s = Start(catalog.plugins.at(name));
       if (s.ok()) {
         order_.push_back(name);
         started.push_back(name);
@@ -195,11 +195,10 @@ class HostImpl : public Host {
     return Status::OK();
   }
 
-  Status Start(const Catalog& catalog, const Manifest& m) {
+  Status Start(const Manifest& m) {
     for (const auto& d : m.dependencies)
       if (std::find(order_.begin(), order_.end(), d) == order_.end())
         return Status::Precondition("its dependency " + d + " is not running");
-    (void)catalog;
     Loaded& l = loaded_[m.name];
     WARREN_TRY(Load(m, l));
     l.plugin = l.entry->create();

@@ -407,3 +407,20 @@ def test_per_object_metrics_on_metrics_when_configured(plugins_dir):
         assert value(samples, "rabbitmq_queue_messages_ready", vhost="/", queue="po-q") == 0
     finally:
         n.cleanup()
+
+
+def test_prometheus_with_a_bad_port_setting_fails_clearly(plugins_dir):
+    n = make_node(plugins_dir)
+    path = n.env["WARREN_CONFIG_FILE"]
+    text = read(path).replace(f"prometheus.tcp.port: {n.prom_port}", "prometheus.tcp.port: not-a-port")
+    with open(path, "w") as f:
+        f.write(text)
+    try:
+        n.start()
+        r = plugins(n, "enable", "rabbitmq_prometheus")
+        assert r.returncode == 70
+        assert ("Plugin rabbitmq_prometheus failed to start on node " + n.name +
+                ": prometheus.tcp.port must be a port number, not 'not-a-port'") in r.stderr
+        assert n.ctl("ping", tool="warren-diagnostics").returncode == 0
+    finally:
+        n.cleanup()

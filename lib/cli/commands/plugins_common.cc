@@ -51,6 +51,26 @@ Status CheckOnlineOffline(const Invocation& inv) {
   return Status::OK();
 }
 
+Status CheckNamesOrAll(const Invocation& inv) {
+  WARREN_TRY(CheckOnlineOffline(inv));
+  if (inv.args.empty() && !inv.has("all")) return Status::Precondition("not enough arguments.");
+  return Status::OK();
+}
+
+std::function<std::string(const Invocation&)> ChangeBanner(std::string verb) {
+  return [verb = std::move(verb)](const Invocation& inv) {
+    std::string b = verb + " plugins on node " + inv.node + ":";
+    for (const auto& a : inv.args) b += "\n" + a;
+    return b;
+  };
+}
+
+Status CheckEnabledFileReadable(const PluginsView& view) {
+  const auto error = view.state["file_error"].get<std::string>();
+  if (error.empty()) return Status::OK();
+  return Status::BadInput(error + "\nFix the file, or replace its list with 'warren-plugins set'");
+}
+
 std::vector<std::string> Names(const json& array) {
   std::vector<std::string> out;
   if (array.is_array())

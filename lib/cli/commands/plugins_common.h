@@ -4,6 +4,7 @@
 // Internal to lib/cli.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,12 @@ std::vector<Flag> OnlineOfflineFlags();
 // Refuses --online together with --offline.
 Status CheckOnlineOffline(const Invocation& inv);
 
+// enable and disable: plugin names, or --all.
+Status CheckNamesOrAll(const Invocation& inv);
+
+// "Enabling plugins on node n:\nname\n...", as rabbitmq-plugins announces a change.
+std::function<std::string(const Invocation&)> ChangeBanner(std::string verb);
+
 struct PluginsView {
   json state;           // plugin::Describe's shape; "running"/"failed" only when online
   bool online = false;  // from the running node
@@ -24,6 +31,10 @@ struct PluginsView {
 // The node's view; without a node (down, or --offline) the local files' view. Node
 // down with --online given is an error.
 Result<PluginsView> LoadPlugins(Invocation& inv);
+
+// BadInput naming the line when the enabled plugins file is malformed: enable and
+// disable refuse to guess what it meant (set replaces it).
+Status CheckEnabledFileReadable(const PluginsView& view);
 
 // The names in a JSON array, sorted.
 std::vector<std::string> Names(const json& array);

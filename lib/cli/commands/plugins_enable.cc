@@ -19,20 +19,11 @@ CommandSpec PluginsEnable() {
   c.flags = OnlineOfflineFlags();
   c.flags.push_back({"all", 0, false, "", "enable all available plugins"});
   c.max_args = -1;
-  c.validate = [](const Invocation& inv) {
-    WARREN_TRY(CheckOnlineOffline(inv));
-    if (inv.args.empty() && !inv.has("all")) return Status::Precondition("not enough arguments.");
-    return Status::OK();
-  };
-  c.banner = [](const Invocation& inv) {
-    std::string b = "Enabling plugins on node " + inv.node + ":";
-    for (const auto& a : inv.args) b += "\n" + a;
-    return b;
-  };
+  c.validate = CheckNamesOrAll;
+  c.banner = ChangeBanner("Enabling");
   c.run = [](Invocation& inv) -> Result<json> {
     WARREN_ASSIGN_OR_RETURN(PluginsView view, LoadPlugins(inv));
-    if (const std::string e = view.state["file_error"]; !e.empty())
-      return Status::BadInput(e + "\nFix the file, or replace its list with 'warren-plugins set'");
+    WARREN_TRY(CheckEnabledFileReadable(view));
     std::vector<std::string> names = inv.args;
     if (inv.has("all"))
       for (const auto& p : view.state["plugins"]) names.push_back(p["name"].get<std::string>());

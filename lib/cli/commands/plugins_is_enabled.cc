@@ -3,6 +3,7 @@
 
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
+#include "cli/commands/node_format.h"
 #include "cli/commands/plugins_common.h"
 
 namespace warren::cli::commands {
@@ -52,7 +53,7 @@ CommandSpec PluginsIsEnabled() {
   };
   c.output = [](Invocation& inv, const json& msg) {
     if (inv.formatter == "json")
-      std::printf("%s\n", json{{"result", "ok"}, {"message", msg}}.dump().c_str());
+      PrintJsonLine(json{{"message", msg}, {"result", "ok"}});
     else
       std::printf("%s\n", msg.get<std::string>().c_str());
     return 0;

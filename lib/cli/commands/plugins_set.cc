@@ -16,11 +16,7 @@ CommandSpec PluginsSet() {
   c.flags = OnlineOfflineFlags();
   c.max_args = -1;
   c.validate = CheckOnlineOffline;
-  c.banner = [](const Invocation& inv) {
-    std::string b = "Enabling plugins on node " + inv.node + ":";
-    for (const auto& a : inv.args) b += "\n" + a;
-    return b;
-  };
+  c.banner = ChangeBanner("Enabling");
   // A malformed enabled plugins file is replaced: this is how to repair it.
   c.run = [](Invocation& inv) -> Result<json> {
     WARREN_ASSIGN_OR_RETURN(PluginsView view, LoadPlugins(inv));

@@ -139,6 +139,10 @@ TEST_CASE("config: AMQP connection settings are read and checked", "[node]") {
     auto small = LoadConfig(WriteConfig("small.conf", "frame_max = 1024\n"), 5672, "");
     REQUIRE(!small.ok());
     CHECK(small.status().message().find("setting frame_max: expected a whole number from 4096") == 0);
+    auto paging = LoadConfig(WriteConfig("paging.conf", "warren.queue_page_above = 0\n"), 5672, "");
+    REQUIRE(!paging.ok());
+    CHECK(paging.status().message().find(
+              "setting warren.queue_page_above: expected a whole number from 1") == 0);
   }
 }
 
