@@ -5,7 +5,7 @@ set -eu
 PACKAGES="build-essential cmake ninja-build ccache pkg-config
   libfmt-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libasio-dev catch2
   amqp-specs python3 python3-pytest python3-pika python3-yaml python3-prometheus-client
-  amqp-tools librabbitmq-dev"
+  amqp-tools librabbitmq-dev libraft-dev libuv1-dev"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 missing=""
