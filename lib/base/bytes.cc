@@ -97,6 +97,22 @@ Sha256Digest Sha256(std::string_view data) {
   return out;
 }
 
+Sha256Digest HmacSha256(std::string_view key, std::string_view data) {
+  std::string k(key);
+  if (k.size() > 64) {
+    Sha256Digest d = Sha256(k);
+    k.assign(d.begin(), d.end());
+  }
+  k.resize(64, '\0');
+  std::string inner(64, '\0'), outer(64, '\0');
+  for (size_t i = 0; i < 64; ++i) {
+    inner[i] = char(k[i] ^ 0x36);
+    outer[i] = char(k[i] ^ 0x5c);
+  }
+  Sha256Digest ih = Sha256(inner.append(data));
+  return Sha256(outer.append(ih.begin(), ih.end()));
+}
+
 std::string Base64Encode(std::string_view bytes) {
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);

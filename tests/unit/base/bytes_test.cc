@@ -43,6 +43,17 @@ TEST_CASE("bytes: base64 round-trips and rejects what is not base64", "[base]") 
   CHECK_FALSE(Base64Decode("Z=9v").has_value());
 }
 
+TEST_CASE("bytes: HMAC-SHA256 matches RFC 4231", "[base]") {
+  // Test cases 1, 2 and 6 (a key longer than the block).
+  CHECK(Hex(HmacSha256(std::string(20, '\x0b'), "Hi There")) ==
+        "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  CHECK(Hex(HmacSha256("Jefe", "what do ya want for nothing?")) ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  CHECK(Hex(HmacSha256(std::string(131, '\xaa'),
+                       "Test Using Larger Than Block-Size Key - Hash Key First")) ==
+        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
 TEST_CASE("bytes: CRC-32 matches zlib's", "[base]") {
   CHECK(Crc32("") == 0);
   CHECK(Crc32("123456789") == 0xCBF43926u);
