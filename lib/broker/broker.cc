@@ -17,7 +17,17 @@ Vhost* Core::FindVhost(const std::string& name) {
   if (!store.state().FindVhost(name)) return nullptr;
   auto v = std::make_unique<Vhost>(name, &Core::NowMs);
   v->set_consumer_gone([](Consumer& c) { c.channel->ConsumerGone(c); });
-  v->set_durability([this](const nlohmann::json& c) { return store.Submit(c); }, messages.get());
+  // In a cluster a durable queue belongs to the member that declared it; the others
+  // know of it but do not hold it (Vhost::Restore).
+  v->set_durability(
+      [this](const nlohmann::json& c) {
+        if (!store.replicated() || c.value("op", "") != "queue.declare") return store.Submit(c);
+        nlohmann::json owned = c;
+        owned["node"] = options.node_name;
+        return store.Submit(owned);
+      },
+      messages.get());
+  v->set_local_node(options.node_name);
   v->set_exchange_types(options.exchange_types);
   v->set_paging(&paging);
   v->set_queue_limit([this, name]() -> std::optional<int64_t> {

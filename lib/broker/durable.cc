@@ -100,6 +100,7 @@ void Vhost::Restore(const meta::State& state) {
   }
   for (const auto& [key, q] : state.queues()) {
     if (key.first != name_ || FindQueue(q.name)) continue;
+    if (!q.node.empty() && q.node != local_node_) continue;  // held by another member
     auto args = FieldTableFromJson(q.arguments);
     if (!args.ok() || !ValidateQueueArgs(*args, q.name, name_).ok()) {
       log::Warning("not restoring " + ResourceName("queue", q.name, name_) +

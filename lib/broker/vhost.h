@@ -100,6 +100,8 @@ class Vhost {
     persist_ = std::move(persist);
     messages_ = messages;
   }
+  // This node's name: queues the metadata places on another member are not held here.
+  void set_local_node(std::string node) { local_node_ = std::move(node); }
   // Recreates the vhost's durable exchanges, queues and bindings from the metadata;
   // the queues' messages come back through Queue::Recover.
   void Restore(const meta::State& state);
@@ -139,6 +141,7 @@ class Vhost {
   const PagingOptions* paging_ = nullptr;
   QueueLimit queue_limit_;
   Persist persist_;
+  std::string local_node_;
   store::MessageStore* messages_ = nullptr;
   std::vector<const Destination*> scratch_;
 };

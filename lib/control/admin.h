@@ -64,6 +64,10 @@ struct Dispatched {
 Result<json> Call(NodeApi& node, std::string_view name,
                   const std::map<std::string, std::string>& params, const json& body);
 
+// What this node tells its cluster peers for their cluster_status: app state, listeners,
+// alarms, versions, and the members it knows (lib/control/ops/cluster_status.cc).
+json PeerFacts(NodeApi& node);
+
 // Finds the operation for `method` + `raw_path`, checks its AppNeed, runs it.
 // Unknown routes answer 404 / 405 as JSON error bodies.
 Dispatched Dispatch(NodeApi& node, std::string_view method, std::string_view raw_path,

@@ -18,6 +18,9 @@ class Store;
 namespace warren::broker {
 class Broker;
 }
+namespace warren::cluster {
+class Cluster;
+}
 
 namespace warren::control {
 
@@ -64,6 +67,8 @@ class NodeApi {
   virtual void MetadataChanged() {}
   // The AMQP engine while the app runs; nullptr when it is stopped.
   virtual broker::Broker* broker() { return nullptr; }
+  // Membership and the inter-node transport; nullptr on a node without them.
+  virtual cluster::Cluster* cluster() { return nullptr; }
 
   // Plugins (plugin/host.h): what exists, what is enabled, running and failed.
   virtual nlohmann::json Plugins() const { return nlohmann::json::object(); }

@@ -94,6 +94,7 @@ Status State::ApplyEntity(const std::string& op, const json& c) {
     WARREN_ASSIGN_OR_RETURN(q.durable, Bool(c, "durable", true));
     WARREN_ASSIGN_OR_RETURN(q.auto_delete, Bool(c, "auto_delete", false));
     WARREN_ASSIGN_OR_RETURN(q.arguments, Arguments(c));
+    if (auto n = c.find("node"); n != c.end() && n->is_string()) q.node = n->get<std::string>();
     if (!vhosts_.count(q.vhost)) return Status::NotFound(NoSuchVhost(q.vhost), "vhost");
     queues_[{q.vhost, q.name}] = std::move(q);
     return Status::OK();
@@ -144,9 +145,12 @@ void State::EraseVhostEntities(const std::string& vhost) {
 void State::EntitiesToDefinitions(json& d) const {
   json queues = json::array();
   for (const auto& [_, q] : queues_) {
-    queues.push_back({{"name", q.name}, {"vhost", q.vhost}, {"durable", q.durable},
-                      {"auto_delete", q.auto_delete}, {"arguments", q.arguments},
-                      {"type", QueueType(q)}});
+    json e = {{"name", q.name}, {"vhost", q.vhost}, {"durable", q.durable},
+              {"auto_delete", q.auto_delete}, {"arguments", q.arguments}, {"type", QueueType(q)}};
+    // The member that holds a clustered queue (RabbitMQ keeps it out of its export; a
+    // cluster's snapshot needs it). A standalone node's queues name none.
+    if (!q.node.empty()) e["node"] = q.node;
+    queues.push_back(std::move(e));
   }
   d["queues"] = std::move(queues);
   json exchanges = json::array();
@@ -184,7 +188,7 @@ Status State::EntityCommandsFromDefinitions(const json& d, std::vector<json>& ou
   for (size_t i = 0; i < queues.size(); ++i) {
     const json& q = queues[i];
     if (!q.is_object()) return internal::EntryError("queues", i, Status::BadInput("must be an object"));
-    json c = Pick(q, "queue.declare", {"vhost", "name", "durable", "auto_delete", "arguments"});
+    json c = Pick(q, "queue.declare", {"vhost", "name", "durable", "auto_delete", "arguments", "node"});
     // The export's "type" is derived from x-queue-type; keep it if only the type says so.
     if (const std::string type = internal::StrOr(q, "type", "classic"); type != "classic") {
       auto args = Arguments(q);

@@ -70,6 +70,7 @@ struct Exchange {
 
 struct Queue {
   std::string vhost, name;
+  std::string node;  // the cluster member that holds it; empty on a standalone node
   bool durable = true;
   bool auto_delete = false;
   json arguments = json::object();

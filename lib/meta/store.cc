@@ -86,7 +86,19 @@ Status Store::Load() {
   return Status::OK();
 }
 
+Status Store::ReplaceState(const json& definitions) {
+  WARREN_ASSIGN_OR_RETURN(std::vector<json> commands, State::CommandsFromDefinitions(definitions));
+  State fresh;
+  for (const auto& c : commands) {
+    Status s = fresh.Apply(c);
+    if (!s.ok()) return Status::BadInput("the cluster's metadata snapshot: " + s.message());
+  }
+  state_ = std::move(fresh);
+  return Status::OK();
+}
+
 Status Store::Submit(const json& command) {
+  if (replicate_) return replicate_(command);
   // Apply validates before it mutates, so a refused command changes nothing.
   WARREN_TRY(state_.Apply(command));
   json record = {{"seq", seq_ + 1}, {"command", command}};

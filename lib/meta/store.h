@@ -47,6 +47,19 @@ class Store {
   Status Snapshot();
   uint64_t last_seq() const { return seq_; }
 
+  // Clustered (cluster/cluster.h): Submit hands commands to `replicate`, which returns
+  // once the cluster committed the command and ApplyReplicated applied it here; the
+  // local log is not written. An empty function returns the store to local mode.
+  void SetReplicator(std::function<Status(const json&)> replicate) {
+    replicate_ = std::move(replicate);
+  }
+  bool replicated() const { return bool(replicate_); }
+  // Applies a command the cluster committed, in commit order.
+  Status ApplyReplicated(const json& command) { return state_.Apply(command); }
+  // Replaces the whole state with `definitions` (the cluster's snapshot); BadInput
+  // leaves the state as it was.
+  Status ReplaceState(const json& definitions);
+
  private:
   explicit Store(StoreOptions options);
   Status Load();
@@ -56,6 +69,7 @@ class Store {
   uint64_t seq_ = 0;           // sequence number of the last applied command
   uint64_t since_snapshot_ = 0;
   std::unique_ptr<store::RecordLog> log_;
+  std::function<Status(const json&)> replicate_;
 };
 
 }  // namespace warren::meta

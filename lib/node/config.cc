@@ -284,6 +284,9 @@ Result<Config> LoadConfig(const std::string& path, int default_port, const std::
       cfg.handshake_timeout = uint32_t(n);
     } else if (key == "cluster_name") {
       cfg.cluster_name = v;
+    } else if (key == "warren.cluster_boot_wait") {
+      WARREN_ASSIGN_OR_RETURN(uint64_t n, ParseCount(key, v, 0, 3600000));
+      cfg.cluster_boot_wait = uint32_t(n);
     } else if (key == "warren.queue_page_above") {
       WARREN_ASSIGN_OR_RETURN(cfg.queue_page_above, ParseCount(key, v, 1, 1ull << 32));
     } else if (key == "warren.shards") {

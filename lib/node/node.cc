@@ -26,6 +26,7 @@
 #include "node/resources.h"
 #include "base/version.h"
 #include "broker/broker.h"
+#include "cluster/cluster.h"
 #include "plugin/host.h"
 #include "store/record_log.h"
 
@@ -112,6 +113,8 @@ class NodeImpl : public control::NodeApi {
               std::to_string(store_->state().vhosts().size()) + " vhosts (log sequence " +
               std::to_string(store_->last_seq()) + ")");
 
+    WARREN_TRY(StartCluster());
+
     // Alarms are known before the first client can connect, not a monitor tick later.
     CheckResources();
     // Plugins start before the engine so that its durable exchanges of their types
@@ -164,6 +167,7 @@ class NodeImpl : public control::NodeApi {
 
   Status StartApp() override {
     if (app_ == AppState::kRunning) return Status::OK();
+    if (cluster_) WARREN_TRY(cluster_->CheckConsistent());
     app_ = AppState::kBooting;
     broker_ = broker::Broker::Create(io_, *store_, BrokerOptionsFromConfig());
     broker_->SetAlarm(AlarmReason());
@@ -184,6 +188,10 @@ class NodeImpl : public control::NodeApi {
 
   Status Reset(bool force) override {
     log::Info(force ? "Forcefully resetting the node" : "Resetting the node");
+    if (cluster_ && cluster_->clustered()) {
+      if (force) cluster_->Abandon();
+      else WARREN_TRY(cluster_->Leave());
+    }
     std::error_code ec;
     fs::remove_all(MessageStoreDir(), ec);
     if (ec) return Status::Unavailable("cannot remove " + MessageStoreDir() + ": " + ec.message());
@@ -199,6 +207,9 @@ class NodeImpl : public control::NodeApi {
   std::vector<control::ListenerInfo> listeners() const override {
     std::vector<control::ListenerInfo> out;
     if (!listeners_) return out;
+    if (cluster_)
+      out.push_back({"clustering", "::", cluster_->dist_port(),
+                     "inter-node and CLI tool communication"});
     for (const auto& b : listeners_->bound())
       out.push_back({"amqp", b.interface, b.port, "AMQP 0-9-1 and AMQP 1.0"});
     if (plugins_)
@@ -347,6 +358,29 @@ class NodeImpl : public control::NodeApi {
   }
 
   broker::Broker* broker() override { return broker_.get(); }
+  cluster::Cluster* cluster() override { return cluster_.get(); }
+
+  Status StartCluster() {
+    auto cookie = store::ReadWholeFile(env_.cookie_file);
+    if (!cookie.ok()) return Status::Unavailable("cannot read the cookie file " + env_.cookie_file);
+    std::string secret = *cookie;
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    cluster::ClusterOptions o;
+    o.self = env_.node.full();
+    o.cookie = secret;
+    o.dist_port = env_.dist_port;
+    o.dir = env_.data_dir + "/cluster";
+    o.run_dir = env_.run_dir;
+    o.store = store_.get();
+    o.metadata_changed = [this] { MetadataChanged(); };
+    o.local_facts = [this] { return control::PeerFacts(*this); };
+    o.boot_wait = std::chrono::milliseconds(config_.cluster_boot_wait);
+    auto c = cluster::Cluster::Start(io_, std::move(o));
+    if (!c.ok()) return c.status();
+    cluster_ = std::move(c).value();
+    return Status::OK();
+  }
+
 
   std::string MetadataDir() const { return env_.data_dir + "/meta"; }
   std::string MessageStoreDir() const { return env_.data_dir + "/msg_store"; }
@@ -404,6 +438,7 @@ class NodeImpl : public control::NodeApi {
     }
     monitor_.cancel();
     signals_.cancel();
+    if (cluster_) cluster_->Close();
     if (control_) control_->Stop();
     std::error_code ec;
     fs::remove(env_.pid_file, ec);
@@ -423,6 +458,7 @@ class NodeImpl : public control::NodeApi {
   std::unique_ptr<net::TcpListeners> listeners_;
   std::unique_ptr<plugin::Host> plugins_;
   std::unique_ptr<broker::Broker> broker_;
+  std::unique_ptr<cluster::Cluster> cluster_;
   AppState app_ = AppState::kStopped;
   bool memory_alarm_ = false;
   bool disk_alarm_ = false;

@@ -19,7 +19,7 @@ Format (derived from the RabbitMQ 3.10.8 captures in shared/reference/):
     sh <command>                            # a setup step; must exit 0
 
 Lines starting with '#' between cases are comments. Substitutions: {node}, {host},
-{port}, {run_dir}, {data_dir}, {tmp}. ESC bytes in output are shown as ^[.
+{port}, {dist_port}, {run_dir}, {data_dir}, {tmp}. ESC bytes in output are shown as ^[.
 A case without '----' checks the exit code only; one without '---- stderr' ignores stderr.
 """
 import os
@@ -85,6 +85,7 @@ def main():
     try:
         node.start()
         subs = {"{node}": node.name, "{host}": node.name.split("@")[1], "{port}": str(node.port),
+                "{dist_port}": str(node.port + 20000),
                 "{run_dir}": node.run_dir, "{data_dir}": node.data_dir, "{tmp}": node.root}
 
         def sub(s):

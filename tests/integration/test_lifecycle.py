@@ -118,7 +118,9 @@ def test_status_text_reports_the_nodes_real_facts():
         assert s["Free Disk Space"][0] == "Low free disk space watermark: 0.05 gb"
         assert re.fullmatch(r"Free disk space: \d+\.\d+ gb", s["Free Disk Space"][1])
         assert s["Totals"] == ["Connection count: 0", "Queue count: 0", "Virtual host count: 1"]
-        assert s["Listeners"] == [f"Interface: [::], port: {n.port}, protocol: amqp, "
+        assert s["Listeners"] == [f"Interface: [::], port: {n.port + 20000}, protocol: clustering, "
+                                  "purpose: inter-node and CLI tool communication",
+                                  f"Interface: [::], port: {n.port}, protocol: amqp, "
                                   "purpose: AMQP 0-9-1 and AMQP 1.0"]
 
 
@@ -137,7 +139,10 @@ def test_status_json_and_units_match_the_process():
         assert s["vm_memory_high_watermark_setting"] == {"relative": 0.4}
         assert s["disk_free_limit"] == 50000000
         assert s["totals"] == {"connection_count": 0, "queue_count": 0, "virtual_host_count": 1}
-        assert s["listeners"] == [{"interface": "[::]", "node": n.name, "port": n.port,
+        assert s["listeners"] == [{"interface": "[::]", "node": n.name, "port": n.port + 20000,
+                                   "protocol": "clustering",
+                                   "purpose": "inter-node and CLI tool communication"},
+                                  {"interface": "[::]", "node": n.name, "port": n.port,
                                    "protocol": "amqp", "purpose": "AMQP 0-9-1 and AMQP 1.0"}]
         # The reported RSS is the process's own, read at the same moment give or take.
         rss = s["memory"]["total"]["rss"]
@@ -226,7 +231,10 @@ def test_cluster_status_describes_a_single_node_cluster():
         assert s["Maintenance status"] == [f"Node: {n.name}, status: not under maintenance"]
         assert s["Alarms"] == ["(none)"]
         assert s["Network Partitions"] == ["(none)"]
-        assert s["Listeners"] == [f"Node: {n.name}, interface: [::], port: {n.port}, "
+        assert s["Listeners"] == [f"Node: {n.name}, interface: [::], port: {n.port + 20000}, "
+                                  "protocol: clustering, purpose: inter-node and CLI tool "
+                                  "communication",
+                                  f"Node: {n.name}, interface: [::], port: {n.port}, "
                                   "protocol: amqp, purpose: AMQP 0-9-1 and AMQP 1.0"]
 
         q = rabbitmqctl(n, "cluster_status", "-q")
@@ -236,7 +244,7 @@ def test_cluster_status_describes_a_single_node_cluster():
         assert doc["disk_nodes"] == [n.name] and doc["running_nodes"] == [n.name]
         assert doc["ram_nodes"] == [] and doc["partitions"] == {} and doc["alarms"] == []
         assert doc["versions"][n.name]["rabbitmq_version"] == "3.10.8"
-        assert doc["listeners"][n.name][0]["port"] == n.port
+        assert doc["listeners"][n.name][1]["port"] == n.port
 
 
 def test_cluster_name_comes_from_the_configuration():

@@ -88,6 +88,8 @@ const std::vector<CommandSpec>& Commands() {
         LogTail(),
         LogLocation(),
         ClusterStatus(),
+        JoinCluster(),
+        ForgetClusterNode(),
         // Definitions.
         ExportDefinitions(),
         ImportDefinitions(),

@@ -89,6 +89,8 @@ CommandSpec MemoryBreakdown();
 CommandSpec LogTail();
 CommandSpec LogLocation();
 CommandSpec ClusterStatus();
+CommandSpec JoinCluster();
+CommandSpec ForgetClusterNode();
 
 // Definitions.
 CommandSpec ExportDefinitions();

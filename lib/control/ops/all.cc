@@ -118,6 +118,10 @@ const std::vector<Operation>& Operations() {
       {"log_location", "GET", "/api/node/log/location", kMonitoring, kAny, ops::NodeLogLocation},
       {"check_virtual_hosts", "GET", "/api/node/vhosts-check", kMonitoring, kRunning,
        ops::CheckVirtualHosts},
+      {"join_cluster", "POST", "/api/node/join-cluster", kAdministrator, kStopped,
+       ops::JoinCluster},
+      {"forget_cluster_node", "POST", "/api/node/forget-cluster-node", kAdministrator, kAny,
+       ops::ForgetClusterNode},
       {"cluster_status", "GET", "/api/node/cluster-status", kMonitoring, kRunning,
        ops::ClusterStatus},
 

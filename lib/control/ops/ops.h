@@ -73,6 +73,8 @@ WARREN_OP(NodeLogTail);
 WARREN_OP(NodeLogLocation);
 WARREN_OP(CheckVirtualHosts);
 WARREN_OP(ClusterStatus);
+WARREN_OP(JoinCluster);
+WARREN_OP(ForgetClusterNode);
 
 // Plugins.
 WARREN_OP(ListPlugins);

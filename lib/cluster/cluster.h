@@ -1,0 +1,94 @@
+// Cluster membership and replicated metadata (DESIGN decision 4; docs/clustering.md).
+// A node is standalone until it joins or is joined: its metadata store then commits
+// every command through a Raft log shared by the cluster's disc nodes (ram nodes follow
+// it without voting), and the cluster's member list lives in the same replicated state.
+// Everything inter-node goes through the transport of cluster/dist.h on the node's
+// libuv loop, which runs on the node's Asio thread.
+//
+// Blocking calls (Submit while clustered, Join, Leave, Forget, Status) run only the
+// inter-node loop while they wait, so they must be called from an Asio handler (an
+// admin operation, an AMQP frame), never from inside an inter-node callback.
+// Not thread-safe: owned by the node's control thread.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+
+namespace asio {
+class io_context;
+}
+namespace warren::meta {
+class Store;
+}
+
+namespace warren::cluster {
+
+using json = nlohmann::json;
+
+enum class NodeType { kDisc, kRam };
+const char* NodeTypeName(NodeType t);  // "disc" | "ram"
+
+struct ClusterOptions {
+  std::string self;      // this node's name, name@host
+  std::string cookie;
+  std::string dist_ip = "::";
+  int dist_port = 25672;
+  std::string dir;       // <data dir>/cluster: the Raft log and snapshots
+  std::string run_dir;   // where local nodes publish their inter-node port
+  meta::Store* store = nullptr;
+  // The replicated metadata changed (posted to the Asio loop, coalesced).
+  std::function<void()> metadata_changed;
+  // This node's facts for peers' cluster_status: listeners, alarms, versions, app state.
+  std::function<json()> local_facts;
+  // How long a clustered node waits at boot for the cluster to confirm its metadata.
+  std::chrono::milliseconds boot_wait{std::chrono::seconds(15)};
+  unsigned election_timeout_ms = 1000;
+  unsigned heartbeat_timeout_ms = 100;
+};
+
+struct MemberInfo {
+  std::string node;
+  NodeType type = NodeType::kDisc;
+};
+
+class Cluster {
+ public:
+  virtual ~Cluster() = default;
+  // Starts the inter-node listener and, when this node was clustered before, its Raft
+  // log (waiting up to boot_wait for the metadata to catch up; it starts anyway after
+  // that, with a warning). Unavailable naming the port or directory that failed.
+  static Result<std::unique_ptr<Cluster>> Start(asio::io_context& io, ClusterOptions options);
+
+  virtual bool clustered() const = 0;
+  // The members, this node included, as the replicated state holds them.
+  virtual std::vector<MemberInfo> Members() const = 0;
+  virtual int dist_port() const = 0;
+
+  // Makes this (reset, stopped) node a member of the cluster `seed` belongs to.
+  // Unavailable when the seed cannot be reached; BadInput for a seed that is this node.
+  virtual Status Join(const std::string& seed, NodeType type) = 0;
+  // Leaves the cluster (reset): the others remove this node; it becomes standalone.
+  virtual Status Leave() = 0;
+  // Leaves without telling anyone (force_reset): the others still list this node.
+  virtual void Abandon() = 0;
+  // Before the app starts: Unavailable when a member that answers no longer lists this
+  // node (it was forgotten while stopped), with RabbitMQ's inconsistent_cluster words.
+  virtual Status CheckConsistent() = 0;
+  // Removes `node`, which must be stopped, from the cluster. NotFound when it is not a
+  // member; Precondition when it is this node or still running.
+  virtual Status Forget(const std::string& node) = 0;
+  // Facts from every member that answers: {node: facts}; silent members are missing.
+  virtual json Survey(std::chrono::milliseconds timeout) = 0;
+
+  // Closes the transport and the log.
+  virtual void Close() = 0;
+};
+
+}  // namespace warren::cluster

@@ -1,0 +1,21 @@
+#include "cluster/cluster.h"
+#include "control/ops/ops.h"
+#include "control/ops/util.h"
+
+namespace warren::control::ops {
+
+// forget_cluster_node <node>: removes a stopped member from the cluster.
+Result<json> ForgetClusterNode(OpContext& ctx, const OpRequest& req) {
+  WARREN_ASSIGN_OR_RETURN(std::string node, BodyString(req, "node"));
+  cluster::Cluster* c = ctx.node.cluster();
+  if (!c || !c->clustered())
+    return Status::Unavailable("{:not_a_cluster_node, 'The node selected is not in the cluster.'}");
+  Status s = c->Forget(node);
+  // rabbitmqctl answers every refusal here with EX_UNAVAILABLE.
+  if (!s.ok() && s.kind() != ErrorKind::kUnavailable && s.kind() != ErrorKind::kTimeout)
+    return Status::Unavailable(s.message(), "node");
+  WARREN_TRY(s);
+  return Done();
+}
+
+}  // namespace warren::control::ops

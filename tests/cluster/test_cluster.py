@@ -1,0 +1,211 @@
+"""Clustering with warrenctl as operators do it with rabbitmqctl: three real nodes on
+loopback, each with its own name, ports and data directory, sharing a cookie and a
+runtime directory (as nodes on one host share epmd). Transcripts follow
+shared/reference/rabbitmq-3.10.8/cluster.txt."""
+import json
+import os
+import shutil
+import sys
+import tempfile
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration", "lib"))
+from amqp_fixture import eventually  # noqa: E402
+from warren_node import Node  # noqa: E402
+
+
+@pytest.fixture
+def root():
+    d = tempfile.mkdtemp(prefix="warren-cluster-")
+    nodes = []
+    yield d, nodes
+    for n in nodes:
+        n.kill()
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def make_nodes(root, count):
+    d, nodes = root
+    for i in range(count):
+        n = Node(root=d)
+        n.start()
+        nodes.append(n)
+    return nodes
+
+
+def ok(r):
+    assert r.returncode == 0, f"exit {r.returncode}\nstdout: {r.stdout}\nstderr: {r.stderr}"
+    return r
+
+
+def join(node, seed, *flags):
+    ok(node.ctl("stop_app"))
+    ok(node.ctl("reset"))
+    r = ok(node.ctl("join_cluster", *flags, seed.name))
+    assert r.stdout == f"Clustering node {node.name} with {seed.name}\n"
+    ok(node.ctl("start_app"))
+
+
+def status(node):
+    return json.loads(ok(node.ctl("cluster_status", "--formatter", "json")).stdout)
+
+
+def users(node):
+    r = ok(node.ctl("list_users", "--formatter", "json"))
+    return {u["user"] for u in json.loads(r.stdout)}
+
+
+@pytest.fixture
+def three(root):
+    n1, n2, n3 = make_nodes(root, 3)
+    join(n2, n1)
+    join(n3, n2)  # through a member that is not the first node
+    return n1, n2, n3
+
+
+def test_the_operator_sequence_makes_one_cluster_of_three(three):
+    n1, n2, n3 = three
+    names = sorted(n.name for n in three)
+    for n in three:
+        s = status(n)
+        assert sorted(s["disk_nodes"]) == names
+        assert s["ram_nodes"] == []
+        assert sorted(s["running_nodes"]) == names
+        assert sorted(s["versions"]) == names
+        assert s["partitions"] == {}
+        # Every running member reports its listeners, the inter-node one first.
+        for m in three:
+            first = s["listeners"][m.name][0]
+            assert first["protocol"] == "clustering"
+            assert first["purpose"] == "inter-node and CLI tool communication"
+    text = ok(n1.ctl("cluster_status")).stdout
+    assert text.startswith(f"Cluster status of node {n1.name} ...\n")
+    disk = text.split("Disk Nodes")[1].split("Running Nodes")[0]
+    assert [l for l in disk.splitlines() if "@" in l] == names
+
+
+def test_metadata_changes_on_one_node_are_on_every_node(three):
+    n1, n2, n3 = three
+    ok(n1.ctl("add_user", "alice", "secret"))
+    ok(n3.ctl("add_vhost", "orders"))
+    ok(n2.ctl("set_permissions", "-p", "orders", "alice", ".*", ".*", ".*"))
+    ok(n3.ctl("set_policy", "-p", "orders", "ttl", "^q", '{"message-ttl": 1000}'))
+    ok(n2.ctl("set_user_tags", "alice", "monitoring"))
+    for n in three:
+        assert eventually(lambda: "alice" in users(n))
+        assert eventually(lambda: "orders" in n.ctl("list_vhosts").stdout)
+        perms = ok(n.ctl("list_permissions", "-p", "orders", "--formatter", "json")).stdout
+        assert {"user": "alice", "configure": ".*", "write": ".*", "read": ".*"} in json.loads(perms)
+        pol = json.loads(ok(n.ctl("list_policies", "-p", "orders", "--formatter", "json")).stdout)
+        assert [p["name"] for p in pol] == ["ttl"]
+        assert ok(n.ctl("authenticate_user", "alice", "secret")).returncode == 0
+    # Errors come back from the leader with rabbitmqctl's words and codes.
+    r = n3.ctl("add_user", "alice", "again")
+    assert r.returncode == 70
+    assert 'User "alice" already exists' in r.stderr
+    r = n2.ctl("delete_user", "nobody")
+    assert r.returncode == 67
+    ok(n2.ctl("delete_user", "alice"))
+    for n in three:
+        assert eventually(lambda: "alice" not in users(n))
+
+
+def test_join_refusals(root):
+    n1, n2 = make_nodes(root, 2)
+    r = n2.ctl("join_cluster", n1.name)
+    assert r.returncode == 64
+    assert "this command requires the 'rabbit' app to be stopped on the target node" in r.stderr
+    ok(n2.ctl("stop_app"))
+    r = n2.ctl("join_cluster", n2.name)
+    assert r.returncode == 70
+    assert r.stderr == f"Error:\nError: cannot cluster node with itself: {n2.name}\n"
+    r = n2.ctl("join_cluster", "nosuch@localhost")
+    assert r.returncode == 69
+    assert "nosuch@localhost" in r.stderr
+    # Still standalone, and the app starts.
+    ok(n2.ctl("start_app"))
+    assert status(n2)["disk_nodes"] == [n2.name]
+
+
+def test_a_node_with_another_cookie_is_refused(root):
+    d, nodes = root
+    n1 = make_nodes(root, 1)[0]
+    other = tempfile.mkdtemp(prefix="warren-cookie-", dir=d)
+    cookie = os.path.join(other, ".cookie")
+    with open(cookie, "w") as f:
+        f.write("NOTTHESAMECOOKIE")
+    os.chmod(cookie, 0o400)
+    n2 = Node(root=d, env={"WARREN_COOKIE_FILE": cookie})
+    n2.start()
+    nodes.append(n2)
+    ok(n2.ctl("stop_app"))
+    r = n2.ctl("join_cluster", n1.name)
+    assert r.returncode == 69
+    assert "the cookie does not match" in r.stderr
+    assert "NOTTHESAMECOOKIE" not in r.stderr
+    assert eventually(lambda: "with the wrong cookie" in open(n1.log_file).read())
+    assert status(n1)["disk_nodes"] == [n1.name]
+
+
+def test_reset_leaves_the_cluster_and_tells_the_others(three):
+    n1, n2, n3 = three
+    ok(n2.ctl("stop_app"))
+    ok(n2.ctl("reset"))
+    ok(n2.ctl("start_app"))
+    assert sorted(status(n1)["disk_nodes"]) == sorted([n1.name, n3.name])
+    assert status(n2)["disk_nodes"] == [n2.name]
+    # As in RabbitMQ, forgetting it afterwards finds nothing to forget.
+    r = n1.ctl("forget_cluster_node", n2.name)
+    assert r.returncode == 69
+    assert r.stderr == "Error:\n{:not_a_cluster_node, 'The node selected is not in the cluster.'}\n"
+    # The two that remain still replicate.
+    ok(n3.ctl("add_user", "bob", "pw"))
+    assert eventually(lambda: "bob" in users(n1))
+    assert "bob" not in users(n2)
+
+
+def test_forget_cluster_node(three):
+    n1, n2, n3 = three
+    r = n1.ctl("forget_cluster_node", n3.name)
+    assert r.returncode == 69
+    assert r.stdout == f"Removing node {n3.name} from the cluster\n"
+    assert (f"RabbitMQ on node {n3.name} must be stopped with 'rabbitmqctl -n {n3.name} stop_app' "
+            "before it can be removed") in r.stderr
+    r = n1.ctl("forget_cluster_node", "nosuch@localhost")
+    assert r.returncode == 69
+    ok(n3.ctl("stop_app"))
+    ok(n1.ctl("forget_cluster_node", n3.name))
+    assert sorted(status(n1)["disk_nodes"]) == sorted([n1.name, n2.name])
+    assert eventually(lambda: sorted(status(n2)["disk_nodes"]) == sorted([n1.name, n2.name]))
+    # The forgotten node may not come back as if nothing happened...
+    r = n3.ctl("start_app")
+    assert r.returncode == 69
+    assert "inconsistent_cluster" in r.stderr
+    assert f"but {n1.name} disagrees" in r.stderr or f"but {n2.name} disagrees" in r.stderr
+    # ...until it is reset.
+    ok(n3.ctl("reset"))
+    ok(n3.ctl("start_app"))
+    assert status(n3)["disk_nodes"] == [n3.name]
+
+
+def test_a_ram_node_is_listed_as_such(root):
+    n1, n2 = make_nodes(root, 2)
+    join(n2, n1, "--ram")
+    s = status(n1)
+    assert s["disk_nodes"] == [n1.name]
+    assert s["ram_nodes"] == [n2.name]
+    ok(n2.ctl("add_user", "carol", "pw"))
+    assert eventually(lambda: "carol" in users(n1))
+
+
+def test_a_stopped_member_is_not_running_and_catches_up_on_restart(three):
+    n1, n2, n3 = three
+    n3.kill()
+    assert eventually(lambda: sorted(status(n1)["running_nodes"]) == sorted([n1.name, n2.name]))
+    assert len(status(n1)["disk_nodes"]) == 3
+    for i in range(20):
+        ok(n1.ctl("add_user", f"u{i}", "pw"))
+    n3.start()
+    assert eventually(lambda: {f"u{i}" for i in range(20)} <= users(n3), timeout=10)
+    assert eventually(lambda: len(status(n1)["running_nodes"]) == 3)
