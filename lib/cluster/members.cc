@@ -27,6 +27,7 @@ Result<ClusterMember> MemberList::Parse(const json& j) {
 }
 
 Status MemberList::Apply(const std::string& op, const json& c) {
+  if (op == "cluster.noop") return Status::OK();
   if (op == "cluster.add_node") {
     WARREN_ASSIGN_OR_RETURN(ClusterMember m, Parse(c));
     by_node_[m.node] = std::move(m);

@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 
 import pytest
 
@@ -209,3 +210,44 @@ def test_a_stopped_member_is_not_running_and_catches_up_on_restart(three):
     n3.start()
     assert eventually(lambda: {f"u{i}" for i in range(20)} <= users(n3), timeout=10)
     assert eventually(lambda: len(status(n1)["running_nodes"]) == 3)
+
+
+def test_changes_reported_done_survive_kill_9_of_a_follower_and_the_leader(three):
+    """add_user runs in a loop against the members still up while one member and then
+    the first (the leader, as nothing has moved leadership) are killed with SIGKILL
+    and restarted; every user reported as added is on every node afterwards."""
+    import random
+    import threading
+    n1, n2, n3 = three
+    done, stop = [], threading.Event()
+    down = set()
+
+    def writer():
+        i = 0
+        while not stop.is_set():
+            up = [n for n in three if n.name not in down]
+            target = random.choice(up)
+            r = target.ctl("add_user", f"k{i}", "pw", timeout=30)
+            if r.returncode == 0:
+                done.append(f"k{i}")
+            i += 1
+
+    t = threading.Thread(target=writer)
+    t.start()
+    try:
+        for victim in (n3, n1):
+            time.sleep(1.0)
+            down.add(victim.name)
+            victim.kill()
+            time.sleep(2.5)  # the others carry on (and elect a new leader)
+            victim.start()
+            down.discard(victim.name)
+        time.sleep(1.0)
+    finally:
+        stop.set()
+        t.join()
+    print(f"{len(done)} users added while members were killed")
+    assert len(done) > 20
+    for n in three:
+        assert eventually(lambda: set(done) <= users(n), timeout=15), \
+            f"{n.name} lacks {sorted(set(done) - users(n))[:5]}"
