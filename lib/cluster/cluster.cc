@@ -262,6 +262,14 @@ class ClusterImpl : public Cluster, public StateMachine {
     const std::string op = req.value("op", "");
     if (op == "facts") return reply(o_.local_facts ? o_.local_facts() : json::object());
     if (op == "propose") return OnPropose(req, std::move(reply));
+    if (op == "control") {
+      if (!o_.control) return reply(Status::Unavailable("this node takes no remote operations"));
+      asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_), req, reply]() {
+        if (alive.expired()) return reply(Status::Unavailable("the node is stopping"));
+        reply(o_.control(req));
+      });
+      return;
+    }
     if (op == "join" || op == "leave") {
       // These wait on the log; they run from the Asio loop, not inside this callback.
       asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_), req, reply]() {

@@ -47,6 +47,10 @@ struct ClusterOptions {
   std::function<void()> metadata_changed;
   // This node's facts for peers' cluster_status: listeners, alarms, versions, app state.
   std::function<json()> local_facts;
+  // An admin operation asked for over the inter-node port (a CLI on another host):
+  // {"method", "path", "query", "body"} -> {"status": HTTP status, "body": reply}.
+  // Runs from the Asio loop.
+  std::function<json(const json& request)> control;
   // How long a clustered node waits at boot for the cluster to confirm its metadata.
   std::chrono::milliseconds boot_wait{std::chrono::seconds(15)};
   unsigned election_timeout_ms = 1000;

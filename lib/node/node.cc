@@ -374,6 +374,16 @@ class NodeImpl : public control::NodeApi {
     o.store = store_.get();
     o.metadata_changed = [this] { MetadataChanged(); };
     o.local_facts = [this] { return control::PeerFacts(*this); };
+    o.control = [this](const json& req) {
+      std::map<std::string, std::string> query;
+      if (req.contains("query") && req["query"].is_object())
+        for (const auto& [k, v] : req["query"].items())
+          if (v.is_string()) query[k] = v.get<std::string>();
+      control::Dispatched d = control::Dispatch(*this, req.value("method", "GET"),
+                                                req.value("path", "/"), query,
+                                                req.contains("body") ? req["body"] : json());
+      return json{{"status", d.http_status}, {"body", d.body}};
+    };
     o.boot_wait = std::chrono::milliseconds(config_.cluster_boot_wait);
     auto c = cluster::Cluster::Start(io_, std::move(o));
     if (!c.ok()) return c.status();
