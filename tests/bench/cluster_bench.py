@@ -332,7 +332,8 @@ def measure(cluster, args, cli_runs, users, join_cycles):
     # found in seconds; then a run of about --seconds at the single-node rate.
     sent, received, elapsed = cross_node(args.bin_dir, n1, n3, "bench-cross-probe", 1000, 5)
     if received < sent or sent == 0:
-        detail = n3.ctl("list_queues", "name", "messages").stdout.strip().replace("\n", "; ")
+        detail = n3.ctl("list_queues", "--quiet", "--no-table-headers", "name",
+                        "messages").stdout.strip().replace("\n", "; ")
         print(f"{cluster.name}: producer on {n3.name} sent {sent}, consumer on {n1.name} received "
               f"{received}: no cross-node queue access (queues on {n3.name}: {detail})",
               file=sys.stderr, flush=True)
