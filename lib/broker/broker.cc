@@ -28,6 +28,11 @@ Vhost* Core::FindVhost(const std::string& name) {
       },
       messages.get());
   v->set_local_node(options.node_name);
+  v->set_queue_home([this, name](const std::string& queue) -> std::string {
+    const auto& qs = store.state().queues();
+    auto it = qs.find({name, queue});
+    return it == qs.end() ? std::string() : it->second.node;
+  });
   v->set_exchange_types(options.exchange_types);
   v->set_paging(&paging);
   v->set_queue_limit([this, name]() -> std::optional<int64_t> {

@@ -155,8 +155,17 @@ void Vhost::MaybeAutoDeleteExchange(const std::string& name) {
   if (x && x->spec().auto_delete && x->bindings().empty()) (void)DeleteExchange(name, false);
 }
 
+Status Vhost::HeldElsewhere(const std::string& name) const {
+  const std::string home = queue_home_ ? queue_home_(name) : "";
+  if (home.empty() || home == local_node_) return Status::OK();
+  return Refuse(amqp::kNotFound, ResourceName("queue", name, name_) + " is held by node " + home +
+                                     "; connect to that node to use it (queues are not yet "
+                                     "reachable from other cluster members)");
+}
+
 Result<std::shared_ptr<Queue>> Vhost::DeclareQueue(QueueSpec spec, bool passive) {
   auto existing = FindQueue(spec.name);
+  if (!existing) WARREN_TRY(HeldElsewhere(spec.name));
   if (existing) {
     const QueueSpec& cur = existing->spec();
     if (cur.exclusive && cur.owner != spec.owner) {
@@ -209,6 +218,7 @@ Status Vhost::Locked(const std::string& queue) const {
 
 Result<Queue*> Vhost::UsableQueue(const std::string& name, const void* owner) {
   auto q = FindQueue(name);
+  if (!q) WARREN_TRY(HeldElsewhere(name));
   if (!q) return Refuse(amqp::kNotFound, "no " + ResourceName("queue", name, name_));
   if (q->spec().exclusive && q->spec().owner != owner) {
     return Locked(name);

@@ -100,8 +100,12 @@ class Vhost {
     persist_ = std::move(persist);
     messages_ = messages;
   }
-  // This node's name: queues the metadata places on another member are not held here.
+  // This node's name, and where the metadata places a queue ("" when nowhere else):
+  // queues held by another member are not held here.
   void set_local_node(std::string node) { local_node_ = std::move(node); }
+  void set_queue_home(std::function<std::string(const std::string&)> home) {
+    queue_home_ = std::move(home);
+  }
   // Recreates the vhost's durable exchanges, queues and bindings from the metadata;
   // the queues' messages come back through Queue::Recover.
   void Restore(const meta::State& state);
@@ -142,6 +146,9 @@ class Vhost {
   QueueLimit queue_limit_;
   Persist persist_;
   std::string local_node_;
+  std::function<std::string(const std::string&)> queue_home_;
+  // NotFound naming the member that holds `name` when another one does.
+  Status HeldElsewhere(const std::string& name) const;
   store::MessageStore* messages_ = nullptr;
   std::vector<const Destination*> scratch_;
 };

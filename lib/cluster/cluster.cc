@@ -141,6 +141,16 @@ class ClusterImpl : public Cluster, public StateMachine {
     return Status::OK();
   }
 
+  Result<bool> SetType(NodeType type) override {
+    if (!raft_)
+      return Status::Unavailable("{:error, :non_clustered_node}: node " + o_.self +
+                                 " is not clustered; a node alone is a disc node");
+    WARREN_ASSIGN_OR_RETURN(json r, AskLeader(json{{"op", "set_type"},
+                                                   {"node", o_.self},
+                                                   {"type", NodeTypeName(type)}}));
+    return r.value("changed", false);
+  }
+
   void Abandon() override {
     if (!raft_) return;
     DropRaft();
@@ -270,11 +280,11 @@ class ClusterImpl : public Cluster, public StateMachine {
       });
       return;
     }
-    if (op == "join" || op == "leave") {
+    if (op == "join" || op == "leave" || op == "set_type") {
       // These wait on the log; they run from the Asio loop, not inside this callback.
       asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_), req, reply]() {
         if (alive.expired()) return reply(Status::Unavailable("the node is stopping"));
-        reply(req["op"] == "join" ? HandleJoin(req) : HandleLeave(req));
+        reply(HandleOnLeader(req));
       });
       return;
     }
@@ -340,6 +350,30 @@ class ClusterImpl : public Cluster, public StateMachine {
     return json{{"ok", true}};
   }
 
+  // A disc node votes, a ram node follows the log as a standby. The last disc node
+  // stays one, as in RabbitMQ.
+  Result<json> HandleSetType(const json& req) {
+    if (!raft_->IsLeader()) return ForwardToLeader(req, kCallTimeout);
+    const std::string node = req.value("node", ""), type = req.value("type", "");
+    const ClusterMember* m = members_.Find(node);
+    if (!m) return Status::NotFound("{:not_a_cluster_node, 'The node selected is not in the cluster.'}", "node");
+    if (type != "disc" && type != "ram") return Status::BadInput("unknown node type '" + type + "'");
+    if (NodeTypeName(m->type) == type) return json{{"changed", false}};
+    if (type == "ram") {
+      size_t discs = 0;
+      for (const auto& x : members_.List()) discs += x.type == NodeType::kDisc;
+      if (discs <= 1)
+        return Status::Precondition("{:cannot_change_type, 'Cannot convert the only disc node to ram'}");
+    }
+    const uint64_t id = m->id;
+    WARREN_TRY(WaitDone([&](RaftLog::Done d) {
+      raft_->Assign(id, type == "ram" ? Role::kStandby : Role::kVoter, std::move(d));
+    }, kJoinTimeout));
+    WARREN_TRY(ProposeHere(json{{"op", "cluster.set_type"}, {"node", node}, {"type", type}}));
+    log::Info("node " + node + " is now a " + type + " node");
+    return json{{"changed", true}};
+  }
+
   // Makes this standalone node a cluster of one: its Raft log starts with its current
   // metadata, so nodes that join later receive it.
   Status Form() {
@@ -371,11 +405,18 @@ class ClusterImpl : public Cluster, public StateMachine {
     return Status::OK();
   }
 
-  // Asks the leader to remove `node`: directly, or through any member that answers
+  // join / leave / set_type, on the leader (forwarded there from any other member).
+  Result<json> HandleOnLeader(const json& req) {
+    const std::string op = req.value("op", "");
+    if (op == "join") return HandleJoin(req);
+    if (op == "leave") return HandleLeave(req);
+    return HandleSetType(req);
+  }
+
+  // Asks the leader to carry out `req`: directly, or through any member that answers
   // (a node the others forgot may not know who leads).
-  Status RemoveThroughLeader(const std::string& node) {
-    json req{{"op", "leave"}, {"node", node}};
-    if (raft_->IsLeader()) return HandleLeave(req).status();
+  Result<json> AskLeader(const json& req) {
+    if (raft_->IsLeader()) return HandleOnLeader(req);
     std::vector<std::string> via;
     if (auto leader = raft_->Leader()) via.push_back(leader->address);
     for (const auto& m : members_.List())
@@ -383,11 +424,15 @@ class ClusterImpl : public Cluster, public StateMachine {
     Status last = Status::Unavailable("no other member of the cluster answers");
     for (const auto& address : via) {
       Result<json> r = CallAndWait(address, req, kCallTimeout);
-      if (r.ok()) return Status::OK();
+      if (r.ok()) return r;
       last = r.status();
       if (last.kind() != ErrorKind::kUnavailable && last.kind() != ErrorKind::kTimeout) return last;
     }
     return last;
+  }
+
+  Status RemoveThroughLeader(const std::string& node) {
+    return AskLeader(json{{"op", "leave"}, {"node", node}}).status();
   }
 
   // --- proposals ---------------------------------------------------------------

@@ -80,6 +80,9 @@ class Cluster {
   virtual Status Join(const std::string& seed, NodeType type) = 0;
   // Leaves the cluster (reset): the others remove this node; it becomes standalone.
   virtual Status Leave() = 0;
+  // Makes this member a disc (voting) or ram (standby) node; false when it already is.
+  // Unavailable on a standalone node; Precondition for the last disc node.
+  virtual Result<bool> SetType(NodeType type) = 0;
   // Leaves without telling anyone (force_reset): the others still list this node.
   virtual void Abandon() = 0;
   // Before the app starts: Unavailable when a member that answers no longer lists this

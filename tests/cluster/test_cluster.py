@@ -251,3 +251,80 @@ def test_changes_reported_done_survive_kill_9_of_a_follower_and_the_leader(three
     for n in three:
         assert eventually(lambda: set(done) <= users(n), timeout=15), \
             f"{n.name} lacks {sorted(set(done) - users(n))[:5]}"
+
+
+def test_change_cluster_node_type(root):
+    n1, n2 = make_nodes(root, 2)
+    join(n2, n1)
+    r = n2.ctl("change_cluster_node_type", "ram")
+    assert r.returncode == 64
+    assert "this command requires the 'rabbit' app to be stopped" in r.stderr
+    r = n2.ctl("change_cluster_node_type", "bogus")
+    assert r.returncode == 65
+    assert "Error (argument validation): Bad argument: The node type must be either disc or ram." in r.stderr
+    ok(n2.ctl("stop_app"))
+    r = ok(n2.ctl("change_cluster_node_type", "ram"))
+    assert r.stdout == f"Turning {n2.name} into a ram node\n"
+    r = ok(n2.ctl("change_cluster_node_type", "ram"))
+    assert r.stdout == f"Turning {n2.name} into a ram node\nNode type is already ram\n"
+    s = status(n1)
+    assert s["disk_nodes"] == [n1.name] and s["ram_nodes"] == [n2.name]
+    # The last disc node stays one.
+    ok(n1.ctl("stop_app"))
+    r = n1.ctl("change_cluster_node_type", "ram")
+    assert r.returncode == 69
+    assert "Cannot convert the only disc node to ram" in r.stderr
+    ok(n1.ctl("start_app"))
+    ok(n2.ctl("change_cluster_node_type", "disc"))
+    ok(n2.ctl("start_app"))
+    assert sorted(status(n1)["disk_nodes"]) == sorted([n1.name, n2.name])
+    # A standalone node has no type to change.
+    d, nodes = root
+    n3 = Node(root=d)
+    n3.start()
+    nodes.append(n3)
+    ok(n3.ctl("stop_app"))
+    r = n3.ctl("change_cluster_node_type", "ram")
+    assert r.returncode == 69
+    assert "non_clustered_node" in r.stderr
+
+
+def test_cluster_name_and_await_online_nodes(three):
+    n1, n2, n3 = three
+    r = ok(n2.ctl("set_cluster_name", "orders-cluster"))
+    assert r.stdout == "Setting cluster name to orders-cluster ...\n"
+    for n in three:
+        assert eventually(lambda: status(n)["cluster_name"] == "orders-cluster")
+    r = ok(n1.ctl("await_online_nodes", "3", "--timeout", "10"))
+    assert r.stdout == (f"Will wait for at least 3 nodes to join the cluster of {n1.name}. "
+                        "Timeout: 10 seconds.\n")
+    r = n1.ctl("await_online_nodes", "4", "--timeout", "1")
+    assert r.returncode == 75
+
+
+def test_a_queue_is_held_by_the_member_that_declared_it(three):
+    import pika
+    n1, n2, n3 = three
+
+    def channel(n):
+        c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n.port))
+        return c, c.channel()
+
+    c1, ch1 = channel(n1)
+    ch1.queue_declare("orders", durable=True)
+    ch1.basic_publish("", "orders", b"hello", pika.BasicProperties(delivery_mode=2))
+    c1.close()
+    # Every member knows where it is (the replicated definitions); only n1 holds it.
+    for n in three:
+        assert eventually(lambda: '"orders"' in n.ctl("export_definitions", "-").stdout)
+    c3, ch3 = channel(n3)
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
+        ch3.queue_declare("orders", durable=True)
+    assert e.value.reply_code == 404
+    assert f"is held by node {n1.name}" in e.value.reply_text
+    c3.close()
+    # The other members did not take it over: its message is still where it was.
+    c1, ch1 = channel(n1)
+    method, _, body = ch1.basic_get("orders", auto_ack=True)
+    assert body == b"hello"
+    c1.close()

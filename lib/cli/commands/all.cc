@@ -90,6 +90,9 @@ const std::vector<CommandSpec>& Commands() {
         ClusterStatus(),
         JoinCluster(),
         ForgetClusterNode(),
+        ChangeClusterNodeType(),
+        SetClusterName(),
+        AwaitOnlineNodes(),
         // Definitions.
         ExportDefinitions(),
         ImportDefinitions(),

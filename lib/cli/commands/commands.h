@@ -91,6 +91,9 @@ CommandSpec LogLocation();
 CommandSpec ClusterStatus();
 CommandSpec JoinCluster();
 CommandSpec ForgetClusterNode();
+CommandSpec ChangeClusterNodeType();
+CommandSpec SetClusterName();
+CommandSpec AwaitOnlineNodes();
 
 // Definitions.
 CommandSpec ExportDefinitions();

@@ -120,6 +120,8 @@ const std::vector<Operation>& Operations() {
        ops::CheckVirtualHosts},
       {"join_cluster", "POST", "/api/node/join-cluster", kAdministrator, kStopped,
        ops::JoinCluster},
+      {"change_cluster_node_type", "POST", "/api/node/cluster-node-type", kAdministrator, kStopped,
+       ops::ChangeClusterNodeType},
       {"forget_cluster_node", "POST", "/api/node/forget-cluster-node", kAdministrator, kAny,
        ops::ForgetClusterNode},
       {"cluster_status", "GET", "/api/node/cluster-status", kMonitoring, kRunning,
