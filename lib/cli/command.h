@@ -14,10 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/status.h"
-
-namespace warren::control {
-class Client;
-}
+#include "control/client.h"
 
 namespace warren::cli {
 
@@ -98,6 +95,7 @@ struct Invocation {
   std::vector<std::string> argv;               // everything after the program name
   std::string node;                            // full node name
   std::string socket_path;
+  std::optional<control::RemoteNode> remote;   // set: reached through its inter-node port
   bool quiet = false;
   bool silent = false;
   bool no_table_headers = false;
@@ -114,6 +112,8 @@ struct Invocation {
   }
   // The control client for this call's node and timeout.
   control::Client& client();
+  // A control client for this call's node, through the same door, with its own timeout.
+  control::Client NewClient(int timeout_ms) const;
 
  private:
   std::shared_ptr<control::Client> client_;

@@ -1,4 +1,8 @@
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <string_view>
@@ -162,10 +166,43 @@ std::vector<std::string> SplitColumns(const std::vector<std::string>& args) {
   return cols;
 }
 
+bool IsThisHost(const std::string& host) {
+  if (host == "localhost" || host == ShortHostname()) return true;
+  char full[256] = {};
+  return ::gethostname(full, sizeof(full) - 1) == 0 && host == full;
+}
+
+// RabbitMQ's default distribution port: with no epmd to ask, a CLI assumes it.
+constexpr int kDefaultDistPort = 25672;
+
+// The door to `node` (docs/clustering.md, "Reaching a node on another host"): its control
+// socket when one exists here; else, for a node on another host or when WARREN_DIST_PORT
+// is set, its inter-node port, where the cookie opens the connection. nullopt: the socket.
+Result<std::optional<control::RemoteNode>> RemoteDoor(const EnvLookup& env, const NodeName& node,
+                                                      const std::string& socket_path) {
+  struct stat st;
+  if (::lstat(socket_path.c_str(), &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
+    return std::optional<control::RemoteNode>();
+  const bool port_given = LookupSetting(env, "DIST_PORT").has_value();
+  if (!port_given && IsThisHost(node.host)) return std::optional<control::RemoteNode>();
+  WARREN_ASSIGN_OR_RETURN(NodeEnv node_env, ResolveNodeEnv(env, node.full()));
+  control::RemoteNode remote;
+  remote.host = node.host;
+  remote.port = port_given ? node_env.dist_port : kDefaultDistPort;
+  remote.cookie_file = node_env.cookie_file;
+  remote.self = "cli-" + std::to_string(::getpid()) + "@" + ShortHostname();
+  return std::optional<control::RemoteNode>(std::move(remote));
+}
+
 }  // namespace
 
+control::Client Invocation::NewClient(int timeout_ms) const {
+  if (remote) return control::Client(*remote, timeout_ms);
+  return control::Client(socket_path, timeout_ms);
+}
+
 control::Client& Invocation::client() {
-  if (!client_) client_ = std::make_shared<control::Client>(socket_path, timeout_ms.value_or(-1));
+  if (!client_) client_ = std::make_shared<control::Client>(NewClient(timeout_ms.value_or(-1)));
   return *client_;
 }
 
@@ -267,6 +304,12 @@ int RunTool(int argc, char** argv, Scope default_scope) {
   }
   inv.node = node->full();
   inv.socket_path = ControlSocketPath(env, *node);
+  auto remote = RemoteDoor(env, *node, inv.socket_path);
+  if (!remote.ok()) {
+    std::fprintf(stderr, "Error:\n%s\n", remote.status().message().c_str());
+    return kExitDataErr;
+  }
+  inv.remote = std::move(remote).value();
 
   if (spec->needs_app != NeedsApp::kAny) {
     Result<json> state = inv.client().Call(

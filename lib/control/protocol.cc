@@ -34,4 +34,9 @@ Status StatusFromErrorBody(int http_status, const json& body) {
   return Status(kind.value_or(ErrorKind::kInternal), std::move(reason), std::move(subject));
 }
 
+Result<json> ResultFromReply(int http_status, json body) {
+  if (http_status >= 200 && http_status < 300) return body;
+  return StatusFromErrorBody(http_status, body);
+}
+
 }  // namespace warren::control

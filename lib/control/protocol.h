@@ -32,5 +32,9 @@ constexpr int HttpStatusFor(ErrorKind kind) {
 json ErrorBody(const Status& status);
 // The Status an error body describes; Internal when the body is not one.
 Status StatusFromErrorBody(int http_status, const json& body);
+// What a reply means: `body` for a 2xx `http_status`, else the Status its error body
+// describes. The control-socket and inter-node doors both decode replies with it, so a
+// command's output and exit code do not depend on the door.
+Result<json> ResultFromReply(int http_status, json body);
 
 }  // namespace warren::control

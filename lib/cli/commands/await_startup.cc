@@ -19,7 +19,7 @@ CommandSpec AwaitStartup() {
     // be running; a node whose app was stopped on purpose is reported at once.
     const int timeout_ms = inv.timeout_ms.value_or(300'000);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    control::Client client(inv.socket_path, timeout_ms);
+    control::Client client = inv.NewClient(timeout_ms);
     for (;;) {
       Result<json> r = client.Call("GET", "/api/node/state");
       if (r.ok()) {

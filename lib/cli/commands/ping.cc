@@ -30,7 +30,7 @@ CommandSpec Ping() {
            what + ". Timeout: " + std::to_string(TimeoutMs(inv)) + " ms.";
   };
   c.run = [](Invocation& inv) -> Result<json> {
-    control::Client client(inv.socket_path, TimeoutMs(inv));
+    control::Client client = inv.NewClient(TimeoutMs(inv));
     Result<json> r = client.Call("GET", "/api/node/state");
     if (!r.ok()) {
       return Status::Unavailable("Failed to connect and authenticate to " + inv.node + " in " +
