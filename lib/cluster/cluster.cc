@@ -80,6 +80,10 @@ class ClusterImpl : public Cluster, public StateMachine {
   }
 
   bool clustered() const override { return raft_ != nullptr; }
+  bool ready() const override {
+    return !raft_ || (raft_->Leader().has_value() && members_.Find(o_.self) != nullptr &&
+                      raft_->LastApplied() >= boot_index_);
+  }
   int dist_port() const override { return dist_->port(); }
 
   std::vector<MemberInfo> Members() const override {
@@ -570,14 +574,15 @@ class ClusterImpl : public Cluster, public StateMachine {
     members_.Clear();
     o_.store->SetReplicator(nullptr);
     results_.clear();
+    boot_index_ = 0;
   }
 
-  // Waits at boot until the metadata this node had is confirmed by the cluster.
+  // Waits at boot (up to boot_wait) until the metadata this node had is confirmed by
+  // the cluster.
   void CatchUp() {
+    boot_index_ = raft_->LastIndex();
     const auto start = std::chrono::steady_clock::now();
-    bool ok = uv_->RunUntil(
-        [&] { return raft_->Leader().has_value() && members_.Find(o_.self) != nullptr; },
-        o_.boot_wait);
+    bool ok = uv_->RunUntil([&] { return ready(); }, o_.boot_wait);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::steady_clock::now() - start)
                   .count();
@@ -585,8 +590,7 @@ class ClusterImpl : public Cluster, public StateMachine {
       log::Info("clustered: metadata caught up with the cluster in " + std::to_string(ms) + " ms");
     } else {
       log::Warning("clustered: no leader reachable after " + std::to_string(ms) +
-                   " ms; starting with the metadata applied so far (" +
-                   std::to_string(raft_->LastApplied()) + " log entries)");
+                   " ms; the app starts once a majority of the disc nodes is back");
     }
   }
 
@@ -649,6 +653,7 @@ class ClusterImpl : public Cluster, public StateMachine {
   std::map<uint64_t, Status> results_;  // outcomes of recently applied commands, by index
   bool change_posted_ = false;
   bool nudging_ = false, nudge_wanted_ = false;
+  uint64_t boot_index_ = 0;  // the log's last index when this process opened it
   bool closed_ = false;
 };
 

@@ -51,8 +51,9 @@ struct ClusterOptions {
   // {"method", "path", "query", "body"} -> {"status": HTTP status, "body": reply}.
   // Runs from the Asio loop.
   std::function<json(const json& request)> control;
-  // How long a clustered node waits at boot for the cluster to confirm its metadata.
-  std::chrono::milliseconds boot_wait{std::chrono::seconds(15)};
+  // How long a clustered node's boot waits for the cluster to confirm its metadata;
+  // after that the boot completes and the app starts once it is confirmed (ready()).
+  std::chrono::milliseconds boot_wait{std::chrono::seconds(2)};
   unsigned election_timeout_ms = 1000;
   unsigned heartbeat_timeout_ms = 100;
 };
@@ -66,11 +67,14 @@ class Cluster {
  public:
   virtual ~Cluster() = default;
   // Starts the inter-node listener and, when this node was clustered before, its Raft
-  // log (waiting up to boot_wait for the metadata to catch up; it starts anyway after
-  // that, with a warning). Unavailable naming the port or directory that failed.
+  // log, waiting up to boot_wait for the metadata to catch up. Unavailable naming the
+  // port or directory that failed.
   static Result<std::unique_ptr<Cluster>> Start(asio::io_context& io, ClusterOptions options);
 
   virtual bool clustered() const = 0;
+  // False while a clustered node has not yet heard from a leader and applied the log
+  // it had when it started: its metadata may lag, so its app must not start.
+  virtual bool ready() const = 0;
   // The members, this node included, as the replicated state holds them.
   virtual std::vector<MemberInfo> Members() const = 0;
   virtual int dist_port() const = 0;

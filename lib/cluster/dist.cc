@@ -40,6 +40,10 @@ struct Conn : std::enable_shared_from_this<Conn> {
   DistImpl* owner = nullptr;  // null once shut: late callbacks do nothing
 };
 
+// As the control socket writes JSON: bytes that are not UTF-8 become U+FFFD rather
+// than failing the whole reply.
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 struct WriteReq {
   uv_write_t req;
   std::string data;
@@ -104,7 +108,7 @@ class DistImpl : public Dist {
     request["id"] = id;
     c->pending[id] = std::move(done);
     StartTimer(c, id, timeout);
-    std::string frame = EncodeFrame(FrameType::kRequest, request.dump());
+    std::string frame = EncodeFrame(FrameType::kRequest, Dump(request));
     if (c->phase == Conn::Phase::kOpen) Write(*c, std::move(frame));
     else c->queued.push_back(std::move(frame));
   }
@@ -323,7 +327,7 @@ class DistImpl : public Dist {
         out["kind"] = std::string(ErrorKindToken(r.status().kind()));
         out["reason"] = r.status().message();
       }
-      Write(*conn, EncodeFrame(FrameType::kReply, out.dump()));
+      Write(*conn, EncodeFrame(FrameType::kReply, Dump(out)));
     };
     if (!options_.on_request) {
       reply(Status::Unavailable("this node serves no inter-node requests"));

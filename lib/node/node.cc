@@ -121,7 +121,14 @@ class NodeImpl : public control::NodeApi {
     // come back.
     plugins_ = plugin::Host::Create(io_, PluginHostOptions());
     plugins_->Boot();
-    WARREN_TRY(StartApp());
+    if (cluster_->ready()) {
+      WARREN_TRY(StartApp());
+    } else {
+      // A member whose metadata the cluster has not confirmed yet would start from a
+      // stale copy (and drop messages of queues it does not know): wait for it.
+      app_ = AppState::kBooting;
+      StartAppWhenReady();
+    }
 
     signals_.async_wait([this](std::error_code ec, int sig) {
       if (ec) return;
@@ -168,6 +175,9 @@ class NodeImpl : public control::NodeApi {
   Status StartApp() override {
     if (app_ == AppState::kRunning) return Status::OK();
     if (cluster_) WARREN_TRY(cluster_->CheckConsistent());
+    if (cluster_ && !cluster_->ready())
+      return Status::Unavailable("the cluster has not confirmed this node's metadata yet: a "
+                                 "majority of its disc nodes must be running");
     app_ = AppState::kBooting;
     broker_ = broker::Broker::Create(io_, *store_, BrokerOptionsFromConfig());
     broker_->SetAlarm(AlarmReason());
@@ -360,6 +370,17 @@ class NodeImpl : public control::NodeApi {
   broker::Broker* broker() override { return broker_.get(); }
   cluster::Cluster* cluster() override { return cluster_.get(); }
 
+  void StartAppWhenReady() {
+    monitor_ready_.expires_after(std::chrono::milliseconds(100));
+    monitor_ready_.async_wait([this](std::error_code ec) {
+      if (ec || app_ != AppState::kBooting) return;
+      if (!cluster_->ready()) return StartAppWhenReady();
+      log::Info("the cluster confirmed this node's metadata; starting the app");
+      app_ = AppState::kStopped;
+      if (Status s = StartApp(); !s.ok()) log::Error("cannot start the app: " + s.message());
+    });
+  }
+
   Status StartCluster() {
     auto cookie = store::ReadWholeFile(env_.cookie_file);
     if (!cookie.ok()) return Status::Unavailable("cannot read the cookie file " + env_.cookie_file);
@@ -447,6 +468,7 @@ class NodeImpl : public control::NodeApi {
       if (!s.ok()) log::Warning("final metadata snapshot failed: " + s.message());
     }
     monitor_.cancel();
+    monitor_ready_.cancel();
     signals_.cancel();
     if (cluster_) cluster_->Close();
     if (control_) control_->Stop();
@@ -461,6 +483,7 @@ class NodeImpl : public control::NodeApi {
   asio::io_context io_{1};
   asio::signal_set signals_;
   asio::steady_timer monitor_;
+  asio::steady_timer monitor_ready_{io_};
   std::chrono::steady_clock::time_point started_;
   Config config_;
   std::unique_ptr<control::ControlServer> control_;

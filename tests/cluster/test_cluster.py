@@ -328,3 +328,36 @@ def test_a_queue_is_held_by_the_member_that_declared_it(three):
     method, _, body = ch1.basic_get("orders", auto_ack=True)
     assert body == b"hello"
     c1.close()
+
+
+@pytest.mark.parametrize("how", ["stop", "kill"])
+def test_the_whole_cluster_restarts_with_its_metadata_and_messages(three, how):
+    """All members stop (gracefully, or with SIGKILL) and start again one by one: a
+    member alone waits for a majority before its app starts, then every member has the
+    metadata and the first one still has its persistent messages."""
+    import pika
+    n1, n2, n3 = three
+    ok(n2.ctl("add_user", "dora", "pw"))
+    ok(n3.ctl("add_vhost", "after"))
+    c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n1.port))
+    ch = c.channel()
+    ch.confirm_delivery()
+    ch.queue_declare("kept", durable=True)
+    for i in range(50):
+        ch.basic_publish("", "kept", str(i).encode(), pika.BasicProperties(delivery_mode=2))
+    c.close()
+    for n in three:
+        n.stop() if how == "stop" else n.kill()
+    n1.start()
+    # Alone, it cannot know that its metadata is current: its app waits.
+    time.sleep(0.5)
+    r = n1.ctl("list_users")
+    assert r.returncode != 0
+    n2.start()
+    n3.start()
+    for n in three:
+        assert eventually(lambda: n.ctl("list_users").returncode == 0, timeout=15)
+        assert "dora" in users(n)
+        assert "after" in ok(n.ctl("list_vhosts")).stdout
+    assert eventually(lambda: "kept\t50" in n1.ctl("list_queues", "name", "messages").stdout)
+    assert sorted(status(n3)["running_nodes"]) == sorted(n.name for n in three)

@@ -604,6 +604,7 @@ bool RaftLog::IsLeader() const {
 }
 
 uint64_t RaftLog::LastApplied() const { return raft_last_applied(&impl_->raft_); }
+uint64_t RaftLog::LastIndex() const { return raft_last_index(&impl_->raft_); }
 
 void RaftLog::Close(std::function<void()> done) {
   impl_->AssertOwner();

@@ -125,6 +125,8 @@ class RaftLog {
   std::optional<Member> Leader() const;     // as this node knows it; nothing in elections
   bool IsLeader() const;
   uint64_t LastApplied() const;
+  // The index of the last entry in the local log, committed or not.
+  uint64_t LastIndex() const;
 
   // Stops taking part; pending requests fail with Unavailable. `done` runs from the
   // loop once the log is closed (at once if it already is); then, outside of `done`,

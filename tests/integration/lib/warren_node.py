@@ -128,7 +128,7 @@ class Node:
             except ProcessLookupError:
                 pass
             deadline = time.time() + 10
-            while time.time() < deadline and _alive(self.pid):
+            while time.time() < deadline and (_alive(self.pid) or _threads_left(self.pid)):
                 time.sleep(0.01)
             self.pid = None
         if self in _live:
@@ -147,6 +147,15 @@ class Node:
 
     def __exit__(self, *exc):
         self.cleanup()
+
+
+def _threads_left(pid):
+    """True while a dead process still has threads exiting (a "Zl" zombie, e.g. one
+    finishing asynchronous disk I/O): its sockets stay open until the last one ends."""
+    try:
+        return len(os.listdir(f"/proc/{pid}/task")) > 1
+    except OSError:
+        return False
 
 
 def _alive(pid):
