@@ -80,6 +80,7 @@ class ClusterImpl : public Cluster, public StateMachine {
   }
 
   bool clustered() const override { return raft_ != nullptr; }
+  bool with_majority() const override { return !raft_ || raft_->Leader().has_value(); }
   bool ready() const override {
     return !raft_ || (raft_->Leader().has_value() && members_.Find(o_.self) != nullptr &&
                       raft_->LastApplied() >= boot_index_);
@@ -448,7 +449,15 @@ class ClusterImpl : public Cluster, public StateMachine {
     const auto deadline = std::chrono::steady_clock::now() + kCallTimeout;
     Status last = Status::Unavailable("no leader");
     while (std::chrono::steady_clock::now() < deadline) {
-      if (raft_->IsLeader()) return ProposeHere(command);
+      if (raft_->IsLeader()) {
+        Status s = ProposeHere(command);
+        if (s.ok() || s.kind() != ErrorKind::kUnavailable || raft_->IsLeader()) return s;
+        // libraft cannot tell whether an entry in flight when leadership is lost will
+        // commit: say so rather than retry and maybe apply it twice.
+        return Status::Unavailable("this node lost the cluster's leadership while committing "
+                                   "the change, which may or may not take effect: a majority "
+                                   "of its disc nodes is not reachable (" + s.message() + ")");
+      }
       auto leader = raft_->Leader();
       if (!leader) {
         uv_->RunUntil([&] { return raft_ && raft_->Leader().has_value(); }, kLeaderWait);

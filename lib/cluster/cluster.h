@@ -75,6 +75,9 @@ class Cluster {
   // False while a clustered node has not yet heard from a leader and applied the log
   // it had when it started: its metadata may lag, so its app must not start.
   virtual bool ready() const = 0;
+  // True when this member is standalone or knows a leader, i.e. it is on the side of
+  // a majority of the disc nodes (a leader cut off from them steps down).
+  virtual bool with_majority() const = 0;
   // The members, this node included, as the replicated state holds them.
   virtual std::vector<MemberInfo> Members() const = 0;
   virtual int dist_port() const = 0;

@@ -284,6 +284,11 @@ Result<Config> LoadConfig(const std::string& path, int default_port, const std::
       cfg.handshake_timeout = uint32_t(n);
     } else if (key == "cluster_name") {
       cfg.cluster_name = v;
+    } else if (key == "cluster_partition_handling") {
+      if (v != "pause_minority" && v != "autoheal" && v != "ignore")
+        return Status::BadInput("setting cluster_partition_handling: expected pause_minority, "
+                                "autoheal or ignore, got '" + v + "'");
+      cfg.partition_handling = v;
     } else if (key == "warren.cluster_boot_wait") {
       WARREN_ASSIGN_OR_RETURN(uint64_t n, ParseCount(key, v, 0, 3600000));
       cfg.cluster_boot_wait = uint32_t(n);

@@ -38,6 +38,8 @@ struct Config {
   uint64_t max_message_size = 134217728;    // max_message_size, bytes
   uint32_t handshake_timeout = 10000;       // handshake_timeout, ms
   std::string cluster_name;                 // cluster_name; empty = the node name
+  // cluster_partition_handling: pause_minority (default) | autoheal | ignore.
+  std::string partition_handling = "pause_minority";
   uint32_t cluster_boot_wait = 2000;        // warren.cluster_boot_wait, ms (docs/clustering.md)
   nlohmann::json flat = nlohmann::json::object();  // every setting as read, for `environment`
 };

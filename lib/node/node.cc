@@ -435,8 +435,33 @@ class NodeImpl : public control::NodeApi {
       // memory alarm) follows what the node holds, not what it once held.
       if (++monitor_ticks_ % 10 == 0) ::malloc_trim(0);
       CheckResources();
+      CheckPartition();
       ScheduleMonitor();
     });
+  }
+
+  // pause_minority: a member cut off from a majority of the disc nodes (no leader for
+  // two ticks) stops serving clients, and serves again once the majority is back. With
+  // Raft the minority never diverges, so autoheal and ignore keep serving clients (the
+  // metadata still cannot change there).
+  void CheckPartition() {
+    if (!cluster_ || !cluster_->clustered() || config_.partition_handling != "pause_minority")
+      return;
+    const bool cut_off = !cluster_->with_majority();
+    ticks_cut_off_ = cut_off ? ticks_cut_off_ + 1 : 0;
+    if (ticks_cut_off_ >= 2 && app_ == AppState::kRunning) {
+      log::Warning("pause_minority: cannot reach a majority of the cluster's disc nodes; "
+                   "pausing the app until they are back");
+      (void)StopApp();
+      paused_ = true;
+    } else if (!cut_off && paused_ && app_ == AppState::kStopped) {
+      log::Info("pause_minority: a majority of the cluster is back; resuming the app");
+      paused_ = false;
+      if (Status s = StartApp(); !s.ok()) {
+        paused_ = true;
+        log::Warning("pause_minority: cannot resume the app yet: " + s.message());
+      }
+    }
   }
 
   // connection.blocked's reason, as RabbitMQ words it; empty without an alarm.
@@ -497,6 +522,8 @@ class NodeImpl : public control::NodeApi {
   bool disk_alarm_ = false;
   bool shutting_down_ = false;
   uint64_t monitor_ticks_ = 0;
+  int ticks_cut_off_ = 0;
+  bool paused_ = false;  // stopped by pause_minority, not by an operator
 };
 
 }  // namespace

@@ -361,3 +361,36 @@ def test_the_whole_cluster_restarts_with_its_metadata_and_messages(three, how):
         assert "after" in ok(n.ctl("list_vhosts")).stdout
     assert eventually(lambda: "kept\t50" in n1.ctl("list_queues", "name", "messages").stdout)
     assert sorted(status(n3)["running_nodes"]) == sorted(n.name for n in three)
+
+
+def test_a_member_cut_off_from_the_majority_refuses_changes_and_pauses(three):
+    """cluster_partition_handling is pause_minority by default: with two of three
+    members gone, the one left cannot change metadata and stops serving clients; it
+    serves again as soon as a majority is back, with nothing committed lost."""
+    import socket
+    n1, n2, n3 = three
+    ok(n1.ctl("add_user", "before", "pw"))
+    n2.kill()
+    n3.kill()
+
+    def amqp_open(n):
+        try:
+            socket.create_connection(("127.0.0.1", n.port), timeout=1).close()
+            return True
+        except OSError:
+            return False
+
+    r = n1.ctl("add_user", "during", "pw", timeout=60)
+    assert r.returncode == 69
+    assert "a majority of its disc nodes is not reachable" in r.stderr
+    r = n1.ctl("add_user", "during2", "pw", timeout=60)
+    assert r.returncode == 69
+    assert "the cluster has no leader" in r.stderr
+    assert eventually(lambda: not amqp_open(n1), timeout=10)
+    assert "pause_minority: cannot reach a majority" in open(n1.log_file).read()
+    n2.start()
+    assert eventually(lambda: amqp_open(n1), timeout=15)
+    assert eventually(lambda: n1.ctl("add_user", "after", "pw").returncode == 0, timeout=10)
+    for n in (n1, n2):
+        assert eventually(lambda: {"before", "after"} <= users(n))
+        assert "during2" not in users(n)
