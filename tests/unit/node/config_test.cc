@@ -146,4 +146,23 @@ TEST_CASE("config: AMQP connection settings are read and checked", "[node]") {
   }
 }
 
+TEST_CASE("config: clustering settings are read and checked", "[node]") {
+  auto defaults = LoadConfig("", 5672, "");
+  REQUIRE(defaults.ok());
+  CHECK(defaults->partition_handling == "pause_minority");
+  CHECK(defaults->cluster_boot_wait == 2000);
+  auto cfg = LoadConfig(WriteConfig("cluster.conf", "cluster_partition_handling = autoheal\n"
+                                                    "warren.cluster_boot_wait = 500\n"),
+                        5672, "");
+  REQUIRE(cfg.ok());
+  CHECK(cfg->partition_handling == "autoheal");
+  CHECK(cfg->cluster_boot_wait == 500);
+  auto bad = LoadConfig(WriteConfig("badcluster.conf", "cluster_partition_handling = often\n"),
+                        5672, "");
+  REQUIRE(!bad.ok());
+  CHECK(bad.status().message() ==
+        "setting cluster_partition_handling: expected pause_minority, autoheal or ignore, got "
+        "'often'");
+}
+
 }  // namespace warren::node
