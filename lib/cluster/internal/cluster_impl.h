@@ -1,0 +1,178 @@
+// The cluster's implementation (cluster/cluster.h), shared by its two files:
+// cluster.cc (boot, membership as seen from this node, the replicated state machine,
+// naming) and leader.cc (requests from other members, what the leader does for them,
+// and proposals). Internal to lib/cluster.
+#pragma once
+
+#include <asio.hpp>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "cluster/cluster.h"
+#include "cluster/dist.h"
+#include "cluster/internal/members.h"
+#include "cluster/raft/raft_log.h"
+#include "cluster/raft/uv_on_asio.h"
+
+namespace warren::cluster {
+
+using namespace std::chrono_literals;
+
+inline constexpr auto kCallTimeout = 10s;
+inline constexpr auto kJoinTimeout = 30s;
+// How long a proposal may wait for a leader to be elected before giving up.
+inline constexpr auto kLeaderWait = 5s;
+
+// A member's answer as it crosses the transport: {"ok": true} or the error's kind,
+// reason and subject.
+Status StatusFromReply(const json& body);
+json ReplyFromStatus(const Status& s);
+
+class ClusterImpl : public Cluster, public StateMachine {
+ public:
+  ClusterImpl(asio::io_context& io, ClusterOptions o)
+      : io_(io), o_(std::move(o)), alive_(std::make_shared<bool>(true)) {}
+  ~ClusterImpl() override { Close(); }
+
+  Status Boot();
+
+  bool clustered() const override { return raft_ != nullptr; }
+  bool with_majority() const override { return !raft_ || raft_->Leader().has_value(); }
+  bool ready() const override {
+    return !raft_ || (raft_->Leader().has_value() && members_.Find(o_.self) != nullptr &&
+                      raft_->LastApplied() >= boot_index_);
+  }
+  int dist_port() const override { return dist_->port(); }
+
+  std::vector<MemberInfo> Members() const override;
+
+  // --- joining and leaving ---------------------------------------------------
+
+  Status Join(const std::string& seed, NodeType type) override;
+
+  Status Leave() override;
+
+  Result<bool> SetType(NodeType type) override;
+
+  void Abandon() override;
+
+  Status CheckConsistent() override;
+
+  Status Forget(const std::string& node) override;
+
+  json Survey(std::chrono::milliseconds timeout) override;
+
+  void Close() override;
+
+  // --- the replicated state machine (raft/raft_log.h) ----------------------
+
+  void Apply(uint64_t index, std::string_view command) override;
+
+  std::string Snapshot() override;
+
+  Status Restore(std::string_view snapshot) override;
+
+ private:
+  Status ApplySnapshot(const json& doc);
+
+  // --- requests from other nodes -------------------------------------------
+
+  void OnRequest(const std::string& from, const json& req, Reply reply);
+
+  // A follower forwards a command; the leader proposes it and answers with its index
+  // and the outcome of applying it.
+  void OnPropose(const json& req, Reply reply);
+
+  Result<json> HandleJoin(const json& req);
+
+  Result<json> HandleLeave(const json& req);
+
+  // A disc node votes, a ram node follows the log as a standby. The last disc node
+  // stays one, as in RabbitMQ.
+  Result<json> HandleSetType(const json& req);
+
+  // Makes this standalone node a cluster of one: its Raft log starts with its current
+  // metadata, so nodes that join later receive it.
+  Status Form();
+
+  // join / leave / set_type, on the leader (forwarded there from any other member).
+  Result<json> HandleOnLeader(const json& req);
+
+  // Asks the leader to carry out `req`: directly, or through any member that answers
+  // (a node the others forgot may not know who leads).
+  Result<json> AskLeader(const json& req);
+
+  Status RemoveThroughLeader(const std::string& node);
+
+  // --- proposals ---------------------------------------------------------------
+
+  // Store::Submit while clustered: commit `command` through the leader and return once
+  // it is applied here, with the outcome of applying it.
+  Status Replicate(const json& command);
+
+  // On the leader: appends `command` and waits until it is applied here.
+  Status ProposeHere(const json& command);
+
+  // Followers learn that an entry is committed from the next entry the leader sends,
+  // which may be a heartbeat away; an empty entry sent at once lets every node apply a
+  // change within a round trip. One at a time: changes made meanwhile ask for another.
+  void Nudge();
+
+  Status ResultAt(uint64_t index) const;
+
+  Result<json> ForwardToLeader(const json& req, std::chrono::milliseconds timeout);
+
+  Result<json> CallAndWait(const std::string& address, const json& req,
+                           std::chrono::milliseconds timeout);
+
+  Status WaitDone(const std::function<void(RaftLog::Done)>& start,
+                  std::chrono::milliseconds timeout = kCallTimeout);
+
+  // --- the log's lifecycle -------------------------------------------------------
+
+  bool HasRaftState() const;
+
+  Status OpenRaft();
+
+  // Closes the log and forgets it: this node is standalone again, with a blank store.
+  void DropRaft();
+
+  // Waits at boot (up to boot_wait) until the metadata this node had is confirmed by
+  // the cluster.
+  void CatchUp();
+
+  // --- naming -------------------------------------------------------------------
+
+  // A node's Raft id: a 64-bit FNV-1a hash of its name (never 0).
+  static uint64_t RaftId(const std::string& node);
+
+  // Where peers reach this node: the host of its name and its inter-node port.
+  std::string Address() const;
+
+  std::string PortFile(const std::string& node) const { return o_.run_dir + "/" + node + ".dist"; }
+
+  // Local nodes publish their inter-node port beside their control socket, as epmd
+  // would; a node on another host is reached on the default port 25672.
+  Status Publish();
+
+  Result<std::string> Locate(const std::string& node) const;
+
+  void PostChanged();
+
+  asio::io_context& io_;
+  ClusterOptions o_;
+  std::shared_ptr<bool> alive_;
+  std::unique_ptr<UvOnAsio> uv_;
+  std::unique_ptr<Dist> dist_;
+  std::unique_ptr<RaftLog> raft_;
+  MemberList members_;
+  std::map<uint64_t, Status> results_;  // outcomes of recently applied commands, by index
+  bool change_posted_ = false;
+  bool nudging_ = false, nudge_wanted_ = false;
+  uint64_t boot_index_ = 0;  // the log's last index when this process opened it
+  bool closed_ = false;
+};
+
+}  // namespace warren::cluster
