@@ -146,6 +146,7 @@ class NodeImpl : public control::NodeApi {
 
   // Best effort on a failed boot: leave no socket or pid file pointing at nothing.
   void CleanUpAfterFailedBoot() {
+    if (cluster_) cluster_->Close();  // its listener and its published port
     if (control_) {
       control_->Stop();
       std::error_code ec;
@@ -535,12 +536,15 @@ Status Node::Run(NodeOptions options) {
   auto on_boot = options.on_boot;
   NodeImpl node(std::move(options));
   Status s = node.Boot();
-  if (on_boot) on_boot(s);
   if (!s.ok()) {
+    // Cleaned up before the failure is reported, so whoever waits for the boot (a
+    // -detached parent) finds no pid file or socket of a node that is not there.
     log::Error("BOOT FAILED: " + s.message());
     node.CleanUpAfterFailedBoot();
+    if (on_boot) on_boot(s);
     return s;
   }
+  if (on_boot) on_boot(s);
   node.Serve();
   return Status::OK();
 }
