@@ -1,6 +1,10 @@
 #include "base/node_env.h"
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <cstdlib>
 #include <filesystem>
@@ -154,6 +158,29 @@ Result<NodeEnv> ResolveNodeEnv(const EnvLookup& env, std::optional<std::string> 
   }
   e.node_ip = LookupSetting(env, "NODE_IP_ADDRESS").value_or("");
   return e;
+}
+
+Result<std::string> ReadCookieFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return Status::Unavailable("cannot read the cookie file " + path + ": " + std::strerror(errno));
+  std::string cookie;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      return Status::Unavailable("cannot read the cookie file " + path + ": " + std::strerror(err));
+    }
+    if (n == 0) break;
+    cookie.append(buf, size_t(n));
+  }
+  ::close(fd);
+  while (!cookie.empty() && (cookie.back() == '\n' || cookie.back() == '\r')) cookie.pop_back();
+  if (cookie.empty()) return Status::Unavailable("the cookie file " + path + " is empty");
+  return cookie;
 }
 
 }  // namespace warren

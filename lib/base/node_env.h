@@ -40,6 +40,10 @@ std::string RunDir(const EnvLookup& env);
 // Where the control socket of `node` lives: <run dir>/<name@host>.sock.
 std::string ControlSocketPath(const EnvLookup& env, const NodeName& node);
 
+// RabbitMQ's default distribution port: where a node on another host is reached when
+// nothing says otherwise (there is no epmd to ask).
+inline constexpr int kDefaultDistPort = 25672;
+
 struct NodeEnv {
   NodeName node;
   std::string base_dir;       // WARREN_BASE
@@ -54,9 +58,14 @@ struct NodeEnv {
   std::string plugins_dir;    // WARREN_PLUGINS_DIR, or the installed default
   std::string cookie_file;    // WARREN_COOKIE_FILE, or <base>/.cookie
   int node_port = 5672;       // WARREN_NODE_PORT
-  int dist_port = 25672;      // WARREN_DIST_PORT, or node_port + 20000
+  int dist_port = kDefaultDistPort;  // WARREN_DIST_PORT, or node_port + 20000
   std::string node_ip;        // WARREN_NODE_IP_ADDRESS; empty = all interfaces
 };
+
+// The cookie in `path`: the file's bytes without trailing line ends, as nodes and
+// the CLI both read it. Unavailable naming the file when it cannot be read or holds
+// nothing (an empty secret would authenticate anyone).
+Result<std::string> ReadCookieFile(const std::string& path);
 
 // Resolves the node's environment. `nodename` overrides WARREN_NODENAME when given.
 // BadInput for an unparsable node name or port.

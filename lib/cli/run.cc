@@ -172,9 +172,6 @@ bool IsThisHost(const std::string& host) {
   return ::gethostname(full, sizeof(full) - 1) == 0 && host == full;
 }
 
-// RabbitMQ's default distribution port: with no epmd to ask, a CLI assumes it.
-constexpr int kDefaultDistPort = 25672;
-
 // The door to `node` (docs/clustering.md, "Reaching a node on another host"): its control
 // socket when one exists here; else, for a node on another host or when WARREN_DIST_PORT
 // is set, its inter-node port, where the cookie opens the connection. nullopt: the socket.
@@ -188,6 +185,7 @@ Result<std::optional<control::RemoteNode>> RemoteDoor(const EnvLookup& env, cons
   WARREN_ASSIGN_OR_RETURN(NodeEnv node_env, ResolveNodeEnv(env, node.full()));
   control::RemoteNode remote;
   remote.host = node.host;
+  // With no epmd to ask, a CLI assumes the default inter-node port.
   remote.port = port_given ? node_env.dist_port : kDefaultDistPort;
   remote.cookie_file = node_env.cookie_file;
   remote.self = "cli-" + std::to_string(::getpid()) + "@" + ShortHostname();

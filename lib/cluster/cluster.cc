@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "base/log.h"
+#include "base/node_env.h"
 #include "cluster/internal/cluster_impl.h"
 #include "meta/store.h"
 #include "store/record_log.h"
@@ -49,15 +50,27 @@ std::vector<MemberInfo> ClusterImpl::Members() const {
   return members_.List();
 }
 
-Status ClusterImpl::Join(const std::string& seed, NodeType type) {
+Status ClusterImpl::Join(const std::string& seed, NodeType type,
+                         const std::function<Status()>& wipe) {
   if (seed == o_.self)
-    return Status::BadInput("cannot cluster node " + o_.self + " with itself");
+    return Status::BadInput("Error: cannot cluster node with itself: " + o_.self, "node");
   if (raft_) {
     if (members_.Find(seed)) return Status::AlreadyExists("already a member of the cluster");
     return Status::Precondition("node " + o_.self +
                                 " is already clustered; reset it first with 'reset'");
   }
+  // A seed that cannot be reached or refuses us is, to the operator, unavailable.
+  auto unable = [&](Status s) {
+    if (s.kind() == ErrorKind::kAccessRefused) s = Status::Unavailable(s.message());
+    return s.kind() == ErrorKind::kUnavailable || s.kind() == ErrorKind::kTimeout
+               ? Status(s.kind(), "unable to join the cluster of " + seed + ": " + s.message())
+               : s;
+  };
   WARREN_ASSIGN_OR_RETURN(std::string seed_address, Locate(seed));
+  // The seed must answer (and share the cookie) before this node gives up what it holds.
+  if (Result<json> probe = CallAndWait(seed_address, {{"op", "facts"}}, kCallTimeout); !probe.ok())
+    return unable(probe.status());
+  WARREN_TRY(wipe());
   std::error_code ec;
   fs::remove_all(o_.dir, ec);
   WARREN_TRY(OpenRaft());
@@ -76,11 +89,7 @@ Status ClusterImpl::Join(const std::string& seed, NodeType type) {
   if (!s.ok()) {
     DropRaft();
     WARREN_TRY(o_.store->Reset());
-    // A seed that cannot be reached or refuses us is, to the operator, unavailable.
-    if (s.kind() == ErrorKind::kAccessRefused) s = Status::Unavailable(s.message());
-    return s.kind() == ErrorKind::kUnavailable || s.kind() == ErrorKind::kTimeout
-               ? Status(s.kind(), "unable to join the cluster of " + seed + ": " + s.message())
-               : s;
+    return unable(s);
   }
   log::Info("joined the cluster of " + seed + " as a " + NodeTypeName(type) + " node");
   PostChanged();
@@ -303,7 +312,7 @@ Result<std::string> ClusterImpl::Locate(const std::string& node) const {
     while (!port.empty() && (port.back() == '\n' || port.back() == ' ')) port.pop_back();
     return host + ":" + port;
   }
-  return host + ":25672";
+  return host + ":" + std::to_string(kDefaultDistPort);
 }
 
 void ClusterImpl::PostChanged() {

@@ -82,9 +82,13 @@ class Cluster {
   virtual std::vector<MemberInfo> Members() const = 0;
   virtual int dist_port() const = 0;
 
-  // Makes this (reset, stopped) node a member of the cluster `seed` belongs to.
-  // Unavailable when the seed cannot be reached; BadInput for a seed that is this node.
-  virtual Status Join(const std::string& seed, NodeType type) = 0;
+  // Makes this (stopped) node a member of the cluster `seed` belongs to. Once the seed
+  // has answered, `wipe` returns this node to a blank state (what it held alone gives
+  // way to the cluster's); an unreachable seed leaves it untouched. Unavailable when
+  // the seed cannot be reached or refuses the cookie; BadInput for a seed that is
+  // this node.
+  virtual Status Join(const std::string& seed, NodeType type,
+                      const std::function<Status()>& wipe) = 0;
   // Leaves the cluster (reset): the others remove this node; it becomes standalone.
   virtual Status Leave() = 0;
   // Makes this member a disc (voting) or ram (standby) node; false when it already is.

@@ -60,8 +60,6 @@ void ClusterImpl::OnPropose(const json& req, Reply reply) {
 }
 
 Result<json> ClusterImpl::HandleJoin(const json& req) {
-  if (!raft_) WARREN_TRY(Form());
-  if (!raft_->IsLeader()) return ForwardToLeader(req, kJoinTimeout);
   const std::string node = req.value("node", "");
   const uint64_t id = req.value("raft_id", uint64_t(0));
   const std::string address = req.value("address", "");
@@ -86,8 +84,6 @@ Result<json> ClusterImpl::HandleJoin(const json& req) {
 }
 
 Result<json> ClusterImpl::HandleLeave(const json& req) {
-  if (!raft_) return Status::Unavailable("node " + o_.self + " is not clustered");
-  if (!raft_->IsLeader()) return ForwardToLeader(req, kCallTimeout);
   const std::string node = req.value("node", "");
   const ClusterMember* m = members_.Find(node);
   if (!m) return Status::NotFound("{:not_a_cluster_node, 'The node selected is not in the cluster.'}", "node");
@@ -105,7 +101,6 @@ Result<json> ClusterImpl::HandleLeave(const json& req) {
 }
 
 Result<json> ClusterImpl::HandleSetType(const json& req) {
-  if (!raft_->IsLeader()) return ForwardToLeader(req, kCallTimeout);
   const std::string node = req.value("node", ""), type = req.value("type", "");
   const ClusterMember* m = members_.Find(node);
   if (!m) return Status::NotFound("{:not_a_cluster_node, 'The node selected is not in the cluster.'}", "node");
@@ -157,6 +152,12 @@ Status ClusterImpl::Form() {
 
 Result<json> ClusterImpl::HandleOnLeader(const json& req) {
   const std::string op = req.value("op", "");
+  if (!raft_) {
+    // Only a join turns a standalone node into a cluster (of one, then two).
+    if (op != "join") return Status::Unavailable("node " + o_.self + " is not clustered");
+    WARREN_TRY(Form());
+  }
+  if (!raft_->IsLeader()) return ForwardToLeader(req, op == "join" ? kJoinTimeout : kCallTimeout);
   if (op == "join") return HandleJoin(req);
   if (op == "leave") return HandleLeave(req);
   return HandleSetType(req);

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <optional>
 
+#include "base/node_env.h"
 #include "cluster/wire.h"
 #include "control/protocol.h"
 
@@ -27,23 +28,10 @@ Status CookieProblem(const std::string& message) {
   return Status::Unavailable(message, std::string(kSubjectCookie));
 }
 
-// The cookie as the node reads it: the file's bytes without trailing line ends.
+// The cookie as the node reads it, as a cookie problem (exit 69) when unusable.
 Result<std::string> ReadCookie(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0)
-    return CookieProblem("cannot read the cookie file " + path + ": " + std::strerror(errno));
-  std::string cookie;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0)
-      return CookieProblem("cannot read the cookie file " + path + ": " + std::strerror(errno));
-    if (n == 0) break;
-    cookie.append(buf, size_t(n));
-  }
-  while (!cookie.empty() && (cookie.back() == '\n' || cookie.back() == '\r')) cookie.pop_back();
-  if (cookie.empty()) return CookieProblem("the cookie file " + path + " is empty");
+  auto cookie = ReadCookieFile(path);
+  if (!cookie.ok()) return CookieProblem(cookie.status().message());
   return cookie;
 }
 

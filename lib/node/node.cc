@@ -383,13 +383,10 @@ class NodeImpl : public control::NodeApi {
   }
 
   Status StartCluster() {
-    auto cookie = store::ReadWholeFile(env_.cookie_file);
-    if (!cookie.ok()) return Status::Unavailable("cannot read the cookie file " + env_.cookie_file);
-    std::string secret = *cookie;
-    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    WARREN_ASSIGN_OR_RETURN(std::string cookie, ReadCookieFile(env_.cookie_file));
     cluster::ClusterOptions o;
     o.self = env_.node.full();
-    o.cookie = secret;
+    o.cookie = std::move(cookie);
     o.dist_port = env_.dist_port;
     o.dir = env_.data_dir + "/cluster";
     o.run_dir = env_.run_dir;

@@ -114,6 +114,7 @@ def test_metadata_changes_on_one_node_are_on_every_node(three):
 
 def test_join_refusals(root):
     n1, n2 = make_nodes(root, 2)
+    ok(n2.ctl("add_user", "kept", "pw"))
     r = n2.ctl("join_cluster", n1.name)
     assert r.returncode == 64
     assert "this command requires the 'rabbit' app to be stopped on the target node" in r.stderr
@@ -124,9 +125,13 @@ def test_join_refusals(root):
     r = n2.ctl("join_cluster", "nosuch@localhost")
     assert r.returncode == 69
     assert "nosuch@localhost" in r.stderr
-    # Still standalone, and the app starts.
+    r = n2.ctl("join_cluster", "rabbit@")
+    assert r.returncode == 65
+    assert "rabbit@" in r.stderr
+    # Still standalone, with what it held: a join that cannot start wipes nothing.
     ok(n2.ctl("start_app"))
     assert status(n2)["disk_nodes"] == [n2.name]
+    assert "kept" in users(n2)
 
 
 def test_a_node_with_another_cookie_is_refused(root):
@@ -300,6 +305,9 @@ def test_cluster_name_and_await_online_nodes(three):
                         "Timeout: 10 seconds.\n")
     r = n1.ctl("await_online_nodes", "4", "--timeout", "1")
     assert r.returncode == 75
+    r = n1.ctl("await_online_nodes", "many")
+    assert r.returncode == 65
+    assert "Bad argument: the node count must be a positive integer." in r.stderr
 
 
 def test_a_queue_is_held_by_the_member_that_declared_it(three):

@@ -17,8 +17,10 @@ CommandSpec JoinCluster() {
   c.min_args = 1;
   c.max_args = 1;
   c.doc_guides = {"https://rabbitmq.com/clustering.html", "https://rabbitmq.com/cluster-formation.html"};
-  // rabbitmqctl: joining a node to itself is EX_SOFTWARE, an unreachable seed EX_UNAVAILABLE.
-  c.errors = {{"bad_input:node", {70}}, {"already_exists:node", {70}}};
+  // rabbitmqctl: joining a node to itself is EX_SOFTWARE, an unreachable seed EX_UNAVAILABLE;
+  // a name that is no node name is a data error.
+  c.errors = {{"bad_input:node", {70}}, {"already_exists:node", {70}},
+              {"bad_input:node_name", {65}}};
   c.validate = [](const Invocation& inv) -> Status {
     if (inv.has("disc") && inv.has("ram"))
       return Status::BadInput("Bad argument: give one of --disc and --ram, not both.");

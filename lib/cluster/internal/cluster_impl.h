@@ -50,7 +50,8 @@ class ClusterImpl : public Cluster, public StateMachine {
 
   // --- joining and leaving ---------------------------------------------------
 
-  Status Join(const std::string& seed, NodeType type) override;
+  Status Join(const std::string& seed, NodeType type,
+              const std::function<Status()>& wipe) override;
 
   Status Leave() override;
 
@@ -85,8 +86,8 @@ class ClusterImpl : public Cluster, public StateMachine {
   // and the outcome of applying it.
   void OnPropose(const json& req, Reply reply);
 
+  // On the leader (HandleOnLeader forwards there): add a member, remove one.
   Result<json> HandleJoin(const json& req);
-
   Result<json> HandleLeave(const json& req);
 
   // A disc node votes, a ram node follows the log as a standby. The last disc node
@@ -97,7 +98,8 @@ class ClusterImpl : public Cluster, public StateMachine {
   // metadata, so nodes that join later receive it.
   Status Form();
 
-  // join / leave / set_type, on the leader (forwarded there from any other member).
+  // join / leave / set_type: forwarded to the leader unless this node leads; a join
+  // first makes a standalone node a cluster of one.
   Result<json> HandleOnLeader(const json& req);
 
   // Asks the leader to carry out `req`: directly, or through any member that answers

@@ -1,6 +1,10 @@
 #include "base/node_env.h"
 
 #include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 namespace warren {
@@ -51,6 +55,27 @@ TEST_CASE("node_env: a bad node name or port is refused with the reason", "[base
   REQUIRE_FALSE(e.ok());
   CHECK(e.status().message().find("WARREN_NODE_PORT") != std::string::npos);
   CHECK_FALSE(ResolveNodeEnv(FakeEnv({{"WARREN_NODE_PORT", "50000"}}), std::nullopt).ok());
+}
+
+TEST_CASE("node_env: the cookie file is read without its line end; an empty one is refused",
+          "[base]") {
+  const std::string dir = std::filesystem::temp_directory_path() /
+                          ("warren-cookie-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir + "/" + name) << text;
+    return dir + "/" + name;
+  };
+  auto ok = ReadCookieFile(write("good", "SECRETCOOKIE\n"));
+  REQUIRE(ok.ok());
+  CHECK(*ok == "SECRETCOOKIE");
+  auto empty = ReadCookieFile(write("empty", "\n"));
+  REQUIRE_FALSE(empty.ok());
+  CHECK(empty.status().message() == "the cookie file " + dir + "/empty is empty");
+  auto missing = ReadCookieFile(dir + "/missing");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message().find("cannot read the cookie file " + dir + "/missing") == 0);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace warren
