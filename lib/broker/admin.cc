@@ -9,6 +9,7 @@
 
 #include "amqp/codec_error.h"
 #include "broker/broker_impl.h"
+#include "broker/remote_home.h"
 #include "broker/field_json.h"
 
 namespace warren::broker {
@@ -99,8 +100,9 @@ void BrokerImpl::CollectMetrics(plugin::NodeMetrics& m, bool per_queue) const {
   m.messages_confirmed_total = c.messages_confirmed;
   // Every vhost in the store, including those no client has used yet (no queues).
   for (const auto& [vname, v] : core_.vhosts) {
-    m.queue_count += v->queues().size();
     for (const auto& [qname, q] : v->queues()) {
+      if (q->home()) continue;  // its member counts it
+      ++m.queue_count;
       m.consumers += q->consumers().size();
       m.messages_ready += q->ready();
       m.messages_unacked += q->unacked();
@@ -134,6 +136,7 @@ json BrokerImpl::ListQueues(const std::string& vhost) const {
   const std::string& node = core_.options.node_name;
   for (const auto& name : SortedKeys(v.queues())) {
     const Queue& q = *v.queues().at(name);
+    if (q.home()) continue;  // held by another member, which lists it
     const UnackedStats u = unacked.count(&q) ? unacked.at(&q) : UnackedStats{};
     uint64_t persistent = u.persistent, persistent_bytes = u.persistent_bytes;
     if (q.spec().durable) {
@@ -338,11 +341,20 @@ json BrokerImpl::ListConsumers(const std::string& vhost) const {
   return out;
 }
 
+Status BrokerImpl::HeldHere(const Queue& q) const {
+  if (!q.home()) return Status::OK();
+  return Status::Precondition(ResourceName("queue", q.name(), q.vhost_name()) +
+                                  " is held by node " + q.home()->node() +
+                                  "; run the command against that node (-n " + q.home()->node() + ")",
+                              "queue");
+}
+
 Result<size_t> BrokerImpl::PurgeQueue(const std::string& vhost, const std::string& name) {
   Vhost* v = core_.FindVhost(vhost);
   std::shared_ptr<Queue> q = v ? v->FindQueue(name) : nullptr;
   // rabbitmqctl purge_queue prints the bare reason (queues.txt).
   if (!q) return Status::NotFound("not_found", "queue");
+  WARREN_TRY(HeldHere(*q));
   return q->Purge();
 }
 
@@ -352,6 +364,7 @@ Result<size_t> BrokerImpl::DeleteQueue(const std::string& vhost, const std::stri
   std::shared_ptr<Queue> q = v ? v->FindQueue(name) : nullptr;
   // rabbitmqctl delete_queue's words (queues.txt).
   if (!q) return Status::NotFound("Queue not found", "queue");
+  WARREN_TRY(HeldHere(*q));
   if (if_unused && !q->consumers().empty()) return Status::Precondition("Queue is in use", "in_use");
   if (if_empty && q->ready() > 0) return Status::Precondition("Queue is not empty", "not_empty");
   // The operator acts with the owner's authority, so exclusive queues can go too.
@@ -466,6 +479,7 @@ Result<json> BrokerImpl::Get(const std::string& vhost, const std::string& queue,
   WARREN_ASSIGN_OR_RETURN(Vhost * v, AdminVhost(vhost));
   std::shared_ptr<Queue> q = v->FindQueue(queue);
   if (!q) return Status::NotFound("no " + ResourceName("queue", queue, vhost), "queue");
+  WARREN_TRY(HeldHere(*q));
   json out = json::array();
   std::vector<Entry> taken;
   for (size_t i = 0; i < count; ++i) {

@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "broker/connection.h"
 #include "broker/core.h"
+#include "broker/remote_home.h"
 #include "meta/store.h"
 
 namespace warren::broker {
@@ -28,10 +29,11 @@ Vhost* Core::FindVhost(const std::string& name) {
       },
       messages.get());
   v->set_local_node(options.node_name);
-  v->set_queue_home([this, name](const std::string& queue) -> std::string {
+  v->set_home_of([this](const std::string& node) { return Home(node); });
+  v->set_queue_record([this, name](const std::string& queue) -> const meta::Queue* {
     const auto& qs = store.state().queues();
     auto it = qs.find({name, queue});
-    return it == qs.end() ? std::string() : it->second.node;
+    return it == qs.end() ? nullptr : &it->second;
   });
   v->set_exchange_types(options.exchange_types);
   v->set_paging(&paging);
@@ -44,6 +46,12 @@ Vhost* Core::FindVhost(const std::string& name) {
   Vhost* raw = v.get();
   vhosts.emplace(name, std::move(v));
   return raw;
+}
+
+RemoteHome* Core::Home(const std::string& node) {
+  auto& h = homes[node];
+  if (!h) h = std::make_unique<RemoteHome>(*this, node);
+  return h.get();
 }
 
 policy::PolicySet PolicySetOf(const std::map<std::pair<std::string, std::string>, meta::Policy>& all,

@@ -42,6 +42,11 @@ struct BrokerOptions {
   // handler broker events go to. Either may be empty.
   std::function<std::shared_ptr<plugin::ExchangeType>(const std::string&)> exchange_types;
   std::function<void(const plugin::Event&)> on_event;
+  // Clustered: opens an authenticated peer link to member `node` (the cookie handshake
+  // done), for the queues it holds: done(fd, "") or done(-1, why), later, on this
+  // thread. Unset on a standalone node.
+  std::function<void(const std::string& node, std::function<void(int fd, std::string error)> done)>
+      dial_peer;
 };
 
 // Totals since boot, for status and metrics.
@@ -66,6 +71,8 @@ class Broker {
 
   // Takes ownership of an accepted TCP socket and serves it.
   virtual void Accept(int fd) = 0;
+  // Takes ownership of a peer link member `node` opened to use this node's queues.
+  virtual void AcceptPeer(const std::string& node, int fd) = 0;
   // Closes every client connection with 320 CONNECTION_FORCED (stop_app, shutdown).
   virtual void CloseAll(const std::string& reason) = 0;
   // Metadata changed (a vhost deleted, a policy set): re-read what the engine caches.

@@ -17,6 +17,9 @@
 #include "broker/broker.h"
 #include "broker/connection.h"
 #include "broker/core.h"
+#include "broker/home_session.h"
+#include "broker/peer_link.h"
+#include "broker/remote_home.h"
 #include "meta/store.h"
 
 namespace warren::broker {
@@ -60,6 +63,12 @@ class BrokerImpl : public Broker {
     std::make_shared<Connection>(core_, std::move(socket))->Start();
   }
 
+  void AcceptPeer(const std::string& node, int fd) override {
+    auto s = std::make_shared<HomeSession>(core_, std::make_shared<PeerLink>(core_.io, fd, node));
+    core_.sessions.emplace(s.get(), s);
+    s->Start();
+  }
+
   void CloseAll(const std::string& reason) override {
     std::vector<std::shared_ptr<Connection>> all;
     for (auto& [raw, c] : core_.connections) all.push_back(c);
@@ -84,8 +93,8 @@ class BrokerImpl : public Broker {
     // Exchanges, queues and bindings added to the metadata outside the engine (an
     // import) appear. Looked for only when their numbers changed, or in a vhost seen for
     // the first time: most changes (a user, a permission) touch neither.
-    const std::array<size_t, 3> counts{st.exchanges().size(), st.queues().size(),
-                                       st.bindings().size()};
+    const std::array<size_t, 4> counts{st.exchanges().size(), st.queues().size(),
+                                       st.bindings().size(), size_t(st.entity_revision())};
     const bool entities_changed = counts != entity_counts_;
     entity_counts_ = counts;
     for (const auto& [name, vh] : st.vhosts()) {
@@ -181,6 +190,9 @@ class BrokerImpl : public Broker {
   std::string ConnectionName(const Connection& c) const;
   // The model of `vhost` for a listing; nullptr when the store has no such vhost.
   const Vhost* ListedVhost(const std::string& vhost) const;
+  // Precondition naming the member when `q` is a stand-in: admin operations on a
+  // queue run on the member that holds it.
+  Status HeldHere(const Queue& q) const;
   // The loaded model of `vhost`, or NotFound.
   Result<Vhost*> AdminVhost(const std::string& vhost);
 
@@ -214,7 +226,8 @@ class BrokerImpl : public Broker {
 
   Core core_;
   asio::steady_timer tick_;
-  std::array<size_t, 3> entity_counts_{};  // exchanges, queues, bindings in the metadata
+  // Exchanges, queues and bindings in the metadata, and its entity revision.
+  std::array<size_t, 4> entity_counts_{};
   std::map<std::string, std::string> applied_policies_;  // vhost -> the policies it runs with
   // Seconds since the epoch when the engine started: the "creation" part of pids.
   const int64_t creation_ = std::chrono::duration_cast<std::chrono::seconds>(

@@ -8,8 +8,13 @@
 
 namespace warren::broker {
 
-Channel::Channel(Connection& conn, ChannelId id) : conn_(conn), id_(id) {}
-Channel::~Channel() { EndReplies(); }
+Channel::Channel(Connection& conn, ChannelId id) : conn_(conn), id_(id) {
+  conn_.core().channels[serial_] = this;
+}
+Channel::~Channel() {
+  EndReplies();
+  conn_.core().channels.erase(serial_);
+}
 
 Vhost& Channel::vhost() { return conn_.vhost(); }
 
@@ -151,6 +156,7 @@ Status Channel::Consume(const amqp::BasicConsume& m) {
   c->priority = priority;
   c->prefetch = consumer_prefetch_;
   c->args = m.arguments;
+  if (q->home()) return ConsumeRemote(std::move(c), m.no_wait);
   consumers_[tag] = c;
   q->AddConsumer(c.get());
   if (!m.no_wait) Reply(amqp::BasicConsumeOk{ConsumerTag(tag)});
@@ -191,26 +197,31 @@ Status Channel::Get(const amqp::BasicGet& m) {
   const std::string name = QueueNameOrLast(m.queue.get());
   WARREN_TRY(conn_.Check(Connection::Access::kRead, "queue", name));
   WARREN_ASSIGN_OR_RETURN(Queue * q, vhost().UsableQueue(name, conn_.owner()));
+  if (q->home()) return GetRemote(*q, m.no_ack);
   auto entry = q->Get(Core::NowMs());
   if (!entry) {
     Reply(amqp::BasicGetEmpty{});
     return Status::OK();
   }
+  SendGetOk(*q, std::move(*entry), uint32_t(q->ready()), m.no_ack);
+  return Status::OK();
+}
+
+void Channel::SendGetOk(Queue& q, Entry entry, uint32_t left, bool no_ack) {
   const uint64_t tag = ++next_tag_;
-  const Message& msg = *entry->message;
+  const Message& msg = *entry.message;
   (void)amqp::WriteContentEncoded(
       conn_.out(), id_,
-      amqp::BasicGetOk{DeliveryTag(tag), entry->redelivered, ExchangeName(msg.exchange),
-                       msg.routing_key, uint32_t(q->ready())},
+      amqp::BasicGetOk{DeliveryTag(tag), entry.redelivered, ExchangeName(msg.exchange),
+                       msg.routing_key, left},
       msg.encoded_properties, msg.body, conn_.frame_max());
   ++conn_.core().counters.messages_delivered;
-  if (m.no_ack) {
-    q->Forget(*entry);
+  if (no_ack) {
+    q.Forget(entry);
   } else {
-    q->add_unacked(1);
-    unacked_.push_back(Unacked{tag, q->shared_from_this(), nullptr, std::move(*entry)});
+    q.add_unacked(1);
+    unacked_.push_back(Unacked{tag, q.shared_from_this(), nullptr, std::move(entry)});
   }
-  return Status::OK();
 }
 
 Status Channel::SettleTags(uint64_t tag, bool multiple, Settle how) {

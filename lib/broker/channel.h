@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "amqp/frame.h"
+#include "broker/confirms.h"
 #include "broker/queue.h"
 
 namespace warren::broker {
@@ -25,7 +26,7 @@ class Vhost;
 // Whether `name` is the direct reply-to pseudo-queue, amq.rabbitmq.reply-to.
 bool IsReplyQueue(const std::string& name);
 
-class Channel {
+class Channel : public ConsumerSink {
  public:
   Channel(Connection& conn, ChannelId id);
   ~Channel();
@@ -43,11 +44,14 @@ class Channel {
   // are durable (or failed to be) are sent, in order.
   void FlushConfirms();
 
-  // Queue side.
-  bool CanDeliver(const Consumer& c) const;
-  void Deliver(Consumer& c, Entry entry);
+  // Queue side (ConsumerSink).
+  bool CanDeliver(const Consumer& c) const override;
+  void Deliver(Consumer& c, Entry entry) override;
   // The queue of `c` went away: the client is told (basic.cancel) when it asked to be.
-  void ConsumerGone(Consumer& c);
+  void ConsumerGone(Consumer& c) override;
+  const void* connection_id() const override { return &conn_; }
+  // Another member has (or failed to take) this channel's publish `seq` (remote_home.h).
+  void RemoteConfirmed(uint64_t seq, bool ack);
   // Offers messages again to this channel's consumers (credit or output space freed).
   void Kick();
   // Requeues every unacknowledged delivery and detaches the consumers (channel or
@@ -58,14 +62,14 @@ class Channel {
   void DeliverReply(const Message& m);
 
   // Read-only views for the admin listings.
-  uint64_t serial() const { return serial_; }
+  uint64_t serial() const override { return serial_; }
   bool transactional() const { return tx_; }
   bool confirm() const { return confirm_; }
   size_t consumer_count() const { return consumers_.size(); }
   size_t unacked_count() const { return unacked_.size(); }
   size_t uncommitted_publishes() const { return tx_publishes_.size(); }
   size_t uncommitted_settles() const { return tx_settles_.size(); }
-  size_t unconfirmed() const { return confirms_due_.size(); }
+  size_t unconfirmed() const { return confirms_.size(); }
   uint32_t prefetch_count() const { return consumer_prefetch_; }
   uint32_t global_prefetch_count() const { return channel_prefetch_; }
   // Calls f(queue, entry) for each unacknowledged delivery.
@@ -122,6 +126,14 @@ class Channel {
   Status TxRollback();
   void Confirm(bool ack);
 
+  // Methods on a stand-in queue, answered by the member holding it (channel_remote.cc):
+  // the connection is suspended until the answer is in.
+  Status ConsumeRemote(std::shared_ptr<Consumer> c, bool no_wait);
+  Status GetRemote(Queue& q, bool no_ack);
+  Status QueueOpRemote(Queue& q, const amqp::Method& m);
+  // basic.get-ok for `entry`, and its unacknowledged delivery unless `no_ack`.
+  void SendGetOk(Queue& q, Entry entry, uint32_t left, bool no_ack);
+
   void Reply(const amqp::Method& m);
   Vhost& vhost();
 
@@ -152,12 +164,7 @@ class Channel {
 
   bool confirm_ = false;
   uint64_t publish_seq_ = 0;
-  struct ConfirmDue {
-    uint64_t seq;
-    bool ack;                 // false: a nack whatever the disk does (reject-publish)
-    uint64_t generation = 0;  // the message store write it waits for; 0 until assigned
-  };
-  std::deque<ConfirmDue> confirms_due_;
+  ConfirmQueue confirms_;
 
   bool tx_ = false;
   std::vector<PendingPublish> tx_publishes_;

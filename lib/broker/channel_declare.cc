@@ -88,6 +88,7 @@ Status Channel::QueueDeclare(amqp::QueueDeclare& m) {
   QueueSpec spec{name, m.durable, m.exclusive, m.auto_delete, m.arguments, conn_.owner()};
   WARREN_ASSIGN_OR_RETURN(std::shared_ptr<Queue> q, vhost().DeclareQueue(std::move(spec), m.passive));
   last_queue_ = name;
+  if (q->home() && !m.no_wait) return QueueOpRemote(*q, m);
   if (!m.no_wait)
     Reply(amqp::QueueDeclareOk{QueueName(name), uint32_t(q->ready()), uint32_t(q->consumers().size())});
   return Status::OK();
@@ -122,6 +123,7 @@ Status Channel::QueuePurge(const amqp::QueuePurge& m) {
   const std::string name = QueueNameOrLast(m.queue.get());
   WARREN_TRY(conn_.Check(Access::kRead, "queue", name));
   WARREN_ASSIGN_OR_RETURN(Queue * q, vhost().UsableQueue(name, conn_.owner()));
+  if (q->home()) return QueueOpRemote(*q, m);
   const size_t n = q->Purge();
   if (!m.no_wait) Reply(amqp::QueuePurgeOk{uint32_t(n)});
   return Status::OK();
@@ -130,6 +132,7 @@ Status Channel::QueuePurge(const amqp::QueuePurge& m) {
 Status Channel::QueueDelete(const amqp::QueueDelete& m) {
   const std::string name = QueueNameOrLast(m.queue.get());
   WARREN_TRY(conn_.Check(Access::kConfigure, "queue", name));
+  if (auto q = vhost().FindQueue(name); q && q->home()) return QueueOpRemote(*q, m);
   WARREN_ASSIGN_OR_RETURN(size_t n, vhost().DeleteQueue(name, m.if_unused, m.if_empty, conn_.owner()));
   if (!m.no_wait) Reply(amqp::QueueDeleteOk{uint32_t(n)});
   return Status::OK();

@@ -2,6 +2,7 @@
 #include "amqp/codec_error.h"
 #include "broker/channel.h"
 #include "broker/connection.h"
+#include "broker/remote_home.h"
 #include "broker/vhost.h"
 
 namespace warren::broker {
@@ -87,7 +88,7 @@ Status Channel::Publish(PendingPublish p, Exchange* x) {
   if (RouteReply(*msg, replied)) {
     if (replied) {
       ++conn_.core().counters.messages_routed;
-      if (seq != 0) confirms_due_.push_back({seq, true});
+      if (seq != 0) confirms_.Add(seq, true);
       return Status::OK();
     }
   } else if (x) {
@@ -95,6 +96,7 @@ Status Channel::Publish(PendingPublish p, Exchange* x) {
   }
   auto& counters = conn_.core().counters;
   bool rejected = false;
+  uint32_t remote = 0;
   if (targets.empty()) {
     if (p.method.mandatory) {
       ++counters.messages_unroutable_returned;
@@ -116,44 +118,31 @@ Status Channel::Publish(PendingPublish p, Exchange* x) {
     }
     const int64_t now = Core::NowMs();
     for (Queue* q : targets) {
-      if (q->Enqueue(stored, now) == EnqueueResult::kRejected) rejected = true;
+      if (RemoteHome* home = q->home()) {
+        // Held by another member: confirmed once that member has it.
+        if (!home->Publish(*q, *stored, seq ? serial_ : 0, seq)) rejected = true;
+        else if (seq) ++remote;
+      } else if (q->Enqueue(stored, now) == EnqueueResult::kRejected) {
+        rejected = true;
+      }
       if (q->backlogged()) conn_.ThrottleOn(*q);
     }
   }
-  if (seq != 0) confirms_due_.push_back({seq, !rejected});
+  if (seq != 0) confirms_.Add(seq, !rejected, remote);
   return Status::OK();
 }
 
 void Channel::FlushConfirms() {
-  if (confirms_due_.empty()) return;
-  // Runs of acks go out as one ack with multiple=true; nacks one by one.
-  uint64_t run_end = 0;
-  auto flush_run = [&] {
-    if (run_end == 0) return;
-    Reply(amqp::BasicAck{DeliveryTag(run_end), true});
-    run_end = 0;
-  };
   Core& core = conn_.core();
-  uint64_t acked = 0;
-  // Everything this channel published so far was in the writes up to now.
-  for (auto it = confirms_due_.rbegin(); it != confirms_due_.rend() && it->generation == 0; ++it)
-    it->generation = core.durability.written;
-  while (!confirms_due_.empty()) {
-    ConfirmDue& c = confirms_due_.front();
-    const Core::Outcome o = core.ConfirmOutcome(c.generation);
-    if (o == Core::Outcome::kPending) break;
-    if (c.ack && o == Core::Outcome::kAck) {
-      run_end = c.seq;
-      ++acked;
-    } else {
-      flush_run();
-      Reply(amqp::BasicNack{DeliveryTag(c.seq), false, false});
-    }
-    confirms_due_.pop_front();
-  }
-  flush_run();
-  core.counters.messages_confirmed += acked;
-  if (!confirms_due_.empty()) core.WantDurable(confirms_due_.back().generation);
+  core.counters.messages_confirmed += confirms_.Flush(
+      core, [&](uint64_t, uint64_t last) { Reply(amqp::BasicAck{DeliveryTag(last), true}); },
+      [&](uint64_t seq) { Reply(amqp::BasicNack{DeliveryTag(seq), false, false}); });
+}
+
+void Channel::RemoteConfirmed(uint64_t seq, bool ack) {
+  confirms_.RemoteConfirmed(seq, ack);
+  FlushConfirms();
+  conn_.ScheduleFlush();
 }
 
 Status Channel::ConfirmSelect(const amqp::ConfirmSelect& m) {

@@ -107,15 +107,7 @@ void Connection::Process() {
   }
   events_.clear();
   Result<size_t> decoded = decoder_.Decode({in_.data() + used, in_len_ - used}, events_);
-  for (auto& e : events_) {
-    if (state_ == State::kDead) return;
-    Status s = Handle(e);
-    if (!s.ok()) {
-      ConnectionError(s, std::get_if<amqp::MethodEvent>(&e) ? &std::get<amqp::MethodEvent>(e).method
-                                                           : nullptr);
-      break;
-    }
-  }
+  if (!HandleEvents(events_, 0)) return;
   if (state_ == State::kDead) return;
   if (!decoded.ok()) {
     if (state_ != State::kClosing) ConnectionError(decoded.status(), nullptr);
@@ -125,11 +117,61 @@ void Connection::Process() {
     std::memmove(in_.data(), in_.data() + used, in_len_ - used);
     in_len_ -= used;
   }
+  EndBatch();
+}
+
+bool Connection::HandleEvents(std::vector<amqp::FrameEvent>& events, size_t from) {
+  for (size_t i = from; i < events.size(); ++i) {
+    if (state_ == State::kDead) return false;
+    if (suspended_) {
+      // Held until the answer is in; body bytes are borrowed from the input buffer.
+      for (size_t j = i; j < events.size(); ++j) {
+        if (auto* b = std::get_if<amqp::BodyEvent>(&events[j])) {
+          held_bytes_.emplace_back(b->bytes);
+          b->bytes = held_bytes_.back();
+        }
+        held_.push_back(std::move(events[j]));
+      }
+      return true;
+    }
+    auto& e = events[i];
+    Status s = Handle(e);
+    if (!s.ok()) {
+      ConnectionError(s, std::get_if<amqp::MethodEvent>(&e) ? &std::get<amqp::MethodEvent>(e).method
+                                                           : nullptr);
+      return true;
+    }
+  }
+  return state_ != State::kDead;
+}
+
+void Connection::EndBatch() {
   // Group commit: this batch's persistent messages are written now and confirmed once
   // an fdatasync covering them is done (Core::CommitMessages).
   core_.CommitMessages();
   for (auto& [id, ch] : channels_) ch->FlushConfirms();
   if (core_.alarm && published_ && !alarm_blocked_) AlarmChanged();
+  Flush();
+}
+
+void Connection::Resume(Channel& ch, const Status& error, const amqp::Method* m) {
+  if (state_ == State::kDead) return;
+  if (!error.ok()) {
+    Status s = ChannelError(ch, error, m);
+    if (!s.ok()) ConnectionError(s, m);
+  }
+  suspended_ = false;
+  // Out of the caller (a peer link's handler): the held input is handled on its own turn.
+  asio::post(core_.io, [self = shared_from_this()] {
+    if (self->state_ == State::kDead || self->suspended_) return;
+    std::vector<amqp::FrameEvent> held = std::move(self->held_);
+    std::deque<std::string> bytes = std::move(self->held_bytes_);
+    self->held_.clear();
+    self->held_bytes_.clear();
+    if (!self->HandleEvents(held, 0)) return;
+    self->EndBatch();
+    if (!self->reading_ && self->CanRead()) self->Read();
+  });
   Flush();
 }
 
@@ -302,7 +344,7 @@ void Connection::ThrottleOn(Queue& q) {
   if (throttled_) return;
   // A connection that also consumes from the queue must keep reading its acks.
   for (const Consumer* c : q.consumers())
-    if (&c->channel->connection() == this) return;
+    if (c->channel->connection_id() == this) return;
   throttled_ = true;
   q.WhenDrained([weak = weak_from_this()] {
     auto self = weak.lock();
@@ -316,7 +358,7 @@ void Connection::ThrottleOn(Queue& q) {
 }
 
 bool Connection::CanRead() const {
-  return state_ != State::kDead && !throttled_ && !alarm_blocked_ &&
+  return state_ != State::kDead && !throttled_ && !alarm_blocked_ && !suspended_ &&
          out_.size() + sending_.size() < kInputPauseWater;
 }
 

@@ -6,6 +6,7 @@
 
 #include <asio.hpp>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <unordered_set>
 #include <optional>
@@ -61,6 +62,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void ThrottleOn(Queue& q);
   // An fdatasync of the message store finished: confirms waiting for it go out.
   void ConfirmsResolved();
+  // A channel method another member answers (a stand-in queue's): input stops after
+  // it, so the methods after it see its outcome.
+  void Suspend() { suspended_ = true; }
+  // The answer is in: `error`, if not OK, is `m`'s outcome on `ch` (a channel or
+  // connection exception); then the input held back is handled and reading resumes.
+  void Resume(Channel& ch, const Status& error, const amqp::Method* m);
 
   enum class Access { kConfigure, kWrite, kRead };
   // ACCESS_REFUSED in RabbitMQ's words unless the user may do `access` on the resource.
@@ -109,6 +116,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Read();
   bool CanRead() const;
   void Process();
+  // Handles `events` from `from` on, until one suspends the connection (the rest are
+  // then held, their borrowed bytes copied) or fails. False when the connection failed.
+  bool HandleEvents(std::vector<amqp::FrameEvent>& events, size_t from);
+  void EndBatch();
   Status Handle(amqp::FrameEvent& event);
   Status HandleConnectionMethod(amqp::Method& m);
   Status HandleChannelMethod(ChannelId ch, amqp::Method& m);
@@ -143,6 +154,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool reading_ = false;
   amqp::FrameDecoder decoder_;
   std::vector<amqp::FrameEvent> events_;
+  bool suspended_ = false;
+  std::vector<amqp::FrameEvent> held_;      // decoded while suspended, in order
+  std::deque<std::string> held_bytes_;      // the body bytes they borrow
 
   std::string out_, sending_;
   bool writing_ = false;

@@ -23,6 +23,8 @@ namespace warren::broker {
 
 class Channel;
 class Connection;
+class HomeSession;
+class RemoteHome;
 
 struct Core {
   asio::io_context& io;
@@ -39,6 +41,14 @@ struct Core {
   std::unique_ptr<store::MessageStore> messages;
   // Direct reply-to: the channel consuming from amq.rabbitmq.reply-to, by its token.
   std::unordered_map<std::string, Channel*> reply_channels;
+  // Every open channel by its serial: confirms from other members find theirs here.
+  std::unordered_map<uint64_t, Channel*> channels;
+  // Queues across members: the members whose queues this node uses, by node name
+  // (created on first use, kept for the broker's life), and the links of members that
+  // use this node's queues.
+  std::map<std::string, std::unique_ptr<RemoteHome>> homes;
+  std::map<HomeSession*, std::shared_ptr<HomeSession>> sessions;
+  RemoteHome* Home(const std::string& node);
 
   static int64_t NowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -10,6 +10,8 @@
 #include "broker/connection.h"
 #include "broker/core.h"
 #include "broker/field_json.h"
+#include "broker/home_session.h"
+#include "broker/remote_home.h"
 #include "broker/vhost.h"
 #include "meta/store.h"
 
@@ -48,7 +50,7 @@ Status Vhost::PersistExchange(const Exchange& x, bool declare) {
 }
 
 Status Vhost::PersistQueue(Queue& q, bool declare) {
-  if (!DurableQueue(q)) return Status::OK();
+  if (!DurableQueue(q) || q.home()) return Status::OK();  // a stand-in's member persists it
   if (declare && messages_) q.set_store(messages_, QueueStoreKey(name_, q.name()));
   if (!declare && messages_) messages_->RemoveQueue(QueueStoreKey(name_, q.name()));
   if (!persist_) return Status::OK();
@@ -84,8 +86,57 @@ Status Vhost::PersistBinding(const Exchange& source, const Binding& b, bool add)
   return Written(persist_(c), "a binding from " + ResourceName("exchange", source.name(), name_));
 }
 
+std::shared_ptr<Queue> Vhost::MakeStandIn(const meta::Queue& record) {
+  auto args = FieldTableFromJson(record.arguments);
+  if (!args.ok()) return nullptr;
+  QueueSpec spec{record.name, true, false, record.auto_delete, std::move(args).value(), nullptr};
+  QueueSettings settings = ResolveQueueSettings(spec.args, QueuePolicy(record.name));
+  auto q = std::make_shared<Queue>(*this, std::move(spec), std::move(settings), now_());
+  q->set_home(home_of_(record.node));
+  queues_[record.name] = q;
+  return q;
+}
+
+void Vhost::DropStandIn(const std::string& name) {
+  auto it = queues_.find(name);
+  if (it == queues_.end() || !it->second->home()) return;
+  RemoveQueue(name, false);
+  dropped_.insert(name);
+}
+
+void Vhost::Prune(const meta::State& state) {
+  // Only entities the metadata would hold: durable exchanges (not the amq.* ones every
+  // node declares), stand-ins, and bindings between durable ends.
+  std::vector<std::string> gone;
+  for (const auto& [name, x] : exchanges_)
+    if (x->spec().durable && !name.empty() && !ReservedName(name) &&
+        !state.exchanges().count({name_, name}))
+      gone.push_back(name);
+  for (const auto& name : gone) DropExchange(name, false);
+  gone.clear();
+  for (const auto& [name, q] : queues_) {
+    if (!q->home()) continue;
+    auto it = state.queues().find({name_, name});
+    if (it == state.queues().end() || it->second.node != q->home()->node()) gone.push_back(name);
+  }
+  for (const auto& name : gone) RemoveQueue(name, false);
+  for (auto& [name, x] : exchanges_) {
+    if (!x->spec().durable) continue;
+    std::vector<Binding> unbound;
+    for (const Binding& b : x->bindings()) {
+      if (!DurableDestination(b.destination)) continue;
+      meta::Binding m{name_, name, b.destination.name, b.destination.exchange ? "exchange" : "queue",
+                      b.key, FieldTableToJson(b.args)};
+      if (!state.bindings().count(meta::KeyOf(m))) unbound.push_back(b);
+    }
+    for (const Binding& b : unbound) x->Unbind(b);
+  }
+}
+
 void Vhost::Restore(const meta::State& state) {
   const int64_t now = now_();
+  if (persist_) Prune(state);
+  std::erase_if(dropped_, [&](const std::string& n) { return !state.queues().count({name_, n}); });
   for (const auto& [key, e] : state.exchanges()) {
     if (key.first != name_ || FindExchange(e.name)) continue;
     auto args = FieldTableFromJson(e.arguments);
@@ -100,7 +151,10 @@ void Vhost::Restore(const meta::State& state) {
   }
   for (const auto& [key, q] : state.queues()) {
     if (key.first != name_ || FindQueue(q.name)) continue;
-    if (!q.node.empty() && q.node != local_node_) continue;  // held by another member
+    if (!q.node.empty() && q.node != local_node_) {
+      if (home_of_ && !dropped_.count(q.name)) MakeStandIn(q);
+      continue;
+    }
     auto args = FieldTableFromJson(q.arguments);
     if (!args.ok() || !ValidateQueueArgs(*args, q.name, name_).ok()) {
       log::Warning("not restoring " + ResourceName("queue", q.name, name_) +
@@ -258,6 +312,9 @@ void Core::OnSynced(uint64_t target, const Status& s) {
   all.reserve(connections.size());
   for (auto& [raw, c] : connections) all.push_back(c);
   for (auto& c : all) c->ConfirmsResolved();
+  std::vector<std::shared_ptr<HomeSession>> sessions;
+  for (auto& [raw, s] : this->sessions) sessions.push_back(s);
+  for (auto& s : sessions) s->ConfirmsResolved();
   StartSync();
 }
 

@@ -20,6 +20,11 @@ std::string SerializeMessage(const Message& m) {
   std::string out;
   out.reserve(16 + m.exchange.size() + m.routing_key.size() + m.encoded_properties.size() +
               m.body.size());
+  AppendMessage(out, m);
+  return out;
+}
+
+void AppendMessage(std::string& out, const Message& m) {
   amqp::Writer w(out);
   w.U8(1);  // format version
   for (const std::string* part : {&m.exchange, &m.routing_key, &m.encoded_properties}) {
@@ -27,7 +32,6 @@ std::string SerializeMessage(const Message& m) {
     w.Bytes(*part);
   }
   w.Bytes(m.body);
-  return out;
 }
 
 Result<MessagePtr> DeserializeMessage(std::string_view bytes) {

@@ -30,6 +30,7 @@ Result<MessagePtr> WithProperties(const Message& m, amqp::BasicProperties proper
 // The bytes a persistent message is stored as (exchange, routing key, encoded
 // properties, body), and back; BadInput for bytes that are not one.
 std::string SerializeMessage(const Message& m);
+void AppendMessage(std::string& out, const Message& m);  // the same bytes, appended
 Result<MessagePtr> DeserializeMessage(std::string_view bytes);
 
 // A channel or connection exception as RabbitMQ words it: "<CODE_NAME> - <detail>",

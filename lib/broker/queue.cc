@@ -4,6 +4,7 @@
 
 #include "amqp/spec.h"
 #include "broker/channel.h"
+#include "broker/remote_home.h"
 #include "broker/vhost.h"
 
 namespace warren::broker {
@@ -172,6 +173,8 @@ uint64_t Queue::paged_out_persistent_bytes() const {
   return n;
 }
 
+const std::string& Queue::vhost_name() const { return vhost_.name(); }
+
 void Queue::set_settings(QueueSettings s) {
   // The number of priority lanes is fixed at declaration, as in RabbitMQ.
   s.max_priority = settings_.max_priority;
@@ -231,6 +234,10 @@ void Queue::DropHeadForLimits() {
 }
 
 EnqueueResult Queue::Enqueue(MessagePtr message, int64_t now_ms) {
+  if (home_) {
+    home_->Publish(*this, *message, 0, 0);
+    return EnqueueResult::kAccepted;
+  }
   const uint64_t size = message->body.size();
   if (settings_.overflow != Overflow::kDropHead && OverLimits(size, 1)) {
     if (settings_.overflow == Overflow::kRejectPublishDlx)
@@ -262,6 +269,7 @@ EnqueueResult Queue::Enqueue(MessagePtr message, int64_t now_ms) {
 }
 
 void Queue::Requeue(Entry entry) {
+  if (home_) return home_->Settle(entry, peer::Settle::kRequeue);
   if (deleted_) return;
   entry.redelivered = true;
   ready_bytes_ += entry.message->body.size();
@@ -270,6 +278,7 @@ void Queue::Requeue(Entry entry) {
 }
 
 void Queue::Settle(Entry entry, bool rejected) {
+  if (home_) return home_->Settle(entry, rejected ? peer::Settle::kReject : peer::Settle::kAck);
   if (rejected && !deleted_) vhost_.DeadLetter(*this, std::move(entry), "rejected");
   else Forget(entry);
 }
@@ -333,6 +342,10 @@ void Queue::ReleaseWaiters() {
 
 bool Queue::RemoveConsumer(Consumer* c) {
   std::erase(consumers_, c);
+  if (home_ && c->remote_id != 0) {
+    home_->Cancel(*c);
+    return false;  // the member holding the queue deletes it if it auto-deletes
+  }
   if (consumers_.empty()) ReleaseWaiters();
   if (next_consumer_ >= consumers_.size()) next_consumer_ = 0;
   return consumers_.empty() && spec_.auto_delete && had_consumer_;
@@ -370,6 +383,7 @@ Consumer* Queue::NextConsumer() {
 
 void Queue::Drain(int64_t now_ms) {
   if (draining_ || deleted_) return;
+  if (home_) return DrainRemote();
   draining_ = true;
   while (ready_ > 0) {
     Entry* head = Head();
@@ -385,6 +399,22 @@ void Queue::Drain(int64_t now_ms) {
   }
   draining_ = false;
   if (!waiters_.empty() && ready_ < kFlowLowWater) ReleaseWaiters();
+}
+
+void Queue::DrainRemote() {
+  draining_ = true;
+  for (size_t i = 0; i < consumers_.size(); ++i) {
+    Consumer* c = consumers_[i];
+    uint32_t taken = 0;
+    while (!c->remote_buffer.empty() && c->channel->CanDeliver(*c)) {
+      Entry e = std::move(c->remote_buffer.front());
+      c->remote_buffer.pop_front();
+      c->channel->Deliver(*c, std::move(e));
+      ++taken;
+    }
+    if (taken) home_->Credit(*c, taken);
+  }
+  draining_ = false;
 }
 
 }  // namespace warren::broker

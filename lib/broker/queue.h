@@ -24,7 +24,8 @@
 namespace warren::broker {
 
 class Vhost;
-class Channel;
+class RemoteHome;
+struct Consumer;
 
 // A process-unique number for each queue, channel and connection: the admin listings
 // name them by it (their pid-like identifiers).
@@ -58,9 +59,26 @@ struct QueueSpec {
 };
 
 
+// Where a consumer's deliveries go: a client's channel, or the peer session of another
+// member whose channel consumes from this node's queue (home_session.h).
+class ConsumerSink {
+ public:
+  virtual bool CanDeliver(const Consumer& c) const = 0;
+  virtual void Deliver(Consumer& c, Entry entry) = 0;
+  // The consumer's queue went away.
+  virtual void ConsumerGone(Consumer& c) = 0;
+  // For the listings: the channel's (or session's) pid serial.
+  virtual uint64_t serial() const = 0;
+  // Consumers on the same connection share it (flow control must not block their acks).
+  virtual const void* connection_id() const = 0;
+
+ protected:
+  ~ConsumerSink() = default;
+};
+
 struct Consumer : std::enable_shared_from_this<Consumer> {
   std::string tag;
-  Channel* channel = nullptr;
+  ConsumerSink* channel = nullptr;
   class Queue* queue = nullptr;
   bool no_ack = false;
   bool exclusive = false;
@@ -68,6 +86,12 @@ struct Consumer : std::enable_shared_from_this<Consumer> {
   uint32_t prefetch = 0;  // per-consumer limit (basic.qos global=false); 0 = none
   uint32_t unacked = 0;
   amqp::FieldTable args;
+  // A consumer of a stand-in queue: its number on the link to the queue's member, and
+  // deliveries that came from there before the channel could take them.
+  uint64_t remote_id = 0;
+  std::deque<Entry> remote_buffer;
+  // A consumer for another member (home_session.h): deliveries it may still be sent.
+  uint32_t credit = 0;
 };
 
 enum class EnqueueResult { kAccepted, kRejected };
@@ -78,6 +102,7 @@ class Queue : public std::enable_shared_from_this<Queue> {
 
   const QueueSpec& spec() const { return spec_; }
   const std::string& name() const { return spec_.name; }
+  const std::string& vhost_name() const;
   const QueueSettings& settings() const { return settings_; }
   void set_settings(QueueSettings s);
   bool deleted() const { return deleted_; }
@@ -118,11 +143,23 @@ class Queue : public std::enable_shared_from_this<Queue> {
   // Delivers ready messages to consumers with credit.
   void Drain(int64_t now_ms);
 
+  // A stand-in for a queue another member holds (remote_home.h): nothing is held here;
+  // publishes, consumers and settlements go to `home`.
+  void set_home(RemoteHome* home) { home_ = home; }
+  RemoteHome* home() const { return home_; }
+  // The member's consumers of the queue are not keeping up (stand-ins only).
+  void set_remote_backlogged(bool on) {
+    remote_backlogged_ = on;
+    if (!on) ReleaseWaiters();
+  }
+
   // Flow control: `resume` runs once the queue is back under its low-water mark, loses
   // its last consumer, or is deleted.
   void WhenDrained(std::function<void()> resume) { waiters_.push_back(std::move(resume)); }
   // Over the high-water mark with consumers that are not keeping up.
-  bool backlogged() const { return ready_ > kFlowHighWater && !consumers_.empty(); }
+  bool backlogged() const {
+    return home_ ? remote_backlogged_ : ready_ > kFlowHighWater && !consumers_.empty();
+  }
   void ReleaseWaiters();
   static constexpr size_t kFlowHighWater = 20000, kFlowLowWater = 10000;
 
@@ -164,6 +201,7 @@ class Queue : public std::enable_shared_from_this<Queue> {
   void DropHeadForLimits();
   bool OverLimits(uint64_t extra_bytes, size_t extra) const;
   Consumer* NextConsumer();
+  void DrainRemote();  // a stand-in: buffered deliveries to consumers that can take them
 
   Vhost& vhost_;
   QueueSpec spec_;
@@ -182,6 +220,8 @@ class Queue : public std::enable_shared_from_this<Queue> {
   std::vector<std::function<void()>> waiters_;
   store::MessageStore* store_ = nullptr;
   std::string store_key_;
+  RemoteHome* home_ = nullptr;
+  bool remote_backlogged_ = false;
   const uint64_t serial_ = NextSerial();
 };
 

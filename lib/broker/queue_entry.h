@@ -14,6 +14,9 @@ struct Entry {
   int64_t expires_at = 0;   // steady ms; 0 = never
   bool redelivered = false;
   bool persisted = false;   // in the message store: removed from it when it leaves
+  // A delivery from a stand-in queue: the link to the queue's member that made it
+  // (RemoteHome's epoch); seq is then that member's delivery number.
+  uint32_t link = 0;
 };
 
 }  // namespace warren::broker

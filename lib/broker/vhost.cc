@@ -42,7 +42,6 @@ constexpr const char* kEquivalentQueueArgs[] = {
     "x-max-length",       "x-max-length-bytes", "x-max-priority",    "x-overflow",
     "x-queue-mode",       "x-single-active-consumer", "x-queue-type"};
 
-bool ReservedName(const std::string& name) { return name.rfind("amq.", 0) == 0; }
 
 void AddStringArray(amqp::FieldArray& out, const amqp::FieldValue* v) {
   if (!v) return;
@@ -81,7 +80,9 @@ Exchange* Vhost::FindExchange(const std::string& name) {
 
 std::shared_ptr<Queue> Vhost::FindQueue(const std::string& name) {
   auto it = queues_.find(name);
-  return it == queues_.end() ? nullptr : it->second;
+  // A queue another member declared a moment ago may be in the metadata before the
+  // engine has looked (MetadataChanged runs later): its stand-in is made now.
+  return it == queues_.end() ? StandIn(name) : it->second;
 }
 
 bool Vhost::SetExchangeType(ExchangeSpec& spec, const std::string& type) const {
@@ -139,15 +140,21 @@ Status Vhost::DeleteExchange(const std::string& name, bool if_unused) {
   if (!x) return Status::OK();
   if (if_unused && !x->bindings().empty())
     return Refuse(amqp::kPreconditionFailed, ResourceName("exchange", name, name_) + " in use");
+  DropExchange(name, true);
+  return Status::OK();
+}
+
+void Vhost::DropExchange(const std::string& name, bool persist) {
+  Exchange* x = FindExchange(name);
+  if (!x) return;
   const Destination self{name, true};
   std::vector<std::string> sources;
   for (auto& [n, other] : exchanges_)
     if (other->RemoveDestination(self)) sources.push_back(n);
-  (void)PersistExchange(*x, false);
+  if (persist) (void)PersistExchange(*x, false);
   exchanges_.erase(name);
   Emit(plugin::EventKind::kExchangeDeleted, name);
   for (const auto& s : sources) MaybeAutoDeleteExchange(s);
-  return Status::OK();
 }
 
 void Vhost::MaybeAutoDeleteExchange(const std::string& name) {
@@ -155,17 +162,16 @@ void Vhost::MaybeAutoDeleteExchange(const std::string& name) {
   if (x && x->spec().auto_delete && x->bindings().empty()) (void)DeleteExchange(name, false);
 }
 
-Status Vhost::HeldElsewhere(const std::string& name) const {
-  const std::string home = queue_home_ ? queue_home_(name) : "";
-  if (home.empty() || home == local_node_) return Status::OK();
-  return Refuse(amqp::kNotFound, ResourceName("queue", name, name_) + " is held by node " + home +
-                                     "; connect to that node to use it (queues are not yet "
-                                     "reachable from other cluster members)");
+std::shared_ptr<Queue> Vhost::StandIn(const std::string& name) {
+  const meta::Queue* record = queue_record_ ? queue_record_(name) : nullptr;
+  if (!record || record->node.empty() || record->node == local_node_ || !home_of_ ||
+      dropped_.count(name))
+    return nullptr;
+  return MakeStandIn(*record);
 }
 
 Result<std::shared_ptr<Queue>> Vhost::DeclareQueue(QueueSpec spec, bool passive) {
   auto existing = FindQueue(spec.name);
-  if (!existing) WARREN_TRY(HeldElsewhere(spec.name));
   if (existing) {
     const QueueSpec& cur = existing->spec();
     if (cur.exclusive && cur.owner != spec.owner) {
@@ -218,7 +224,6 @@ Status Vhost::Locked(const std::string& queue) const {
 
 Result<Queue*> Vhost::UsableQueue(const std::string& name, const void* owner) {
   auto q = FindQueue(name);
-  if (!q) WARREN_TRY(HeldElsewhere(name));
   if (!q) return Refuse(amqp::kNotFound, "no " + ResourceName("queue", name, name_));
   if (q->spec().exclusive && q->spec().owner != owner) {
     return Locked(name);
@@ -239,12 +244,12 @@ Result<size_t> Vhost::DeleteQueue(const std::string& name, bool if_unused, bool 
   return n;
 }
 
-void Vhost::RemoveQueue(const std::string& name) {
+void Vhost::RemoveQueue(const std::string& name, bool persist) {
   auto it = queues_.find(name);
   if (it == queues_.end()) return;
   std::shared_ptr<Queue> q = it->second;
   queues_.erase(it);
-  (void)PersistQueue(*q, false);
+  if (persist) (void)PersistQueue(*q, false);
   Emit(plugin::EventKind::kQueueDeleted, name);
   q->mark_deleted();
   // Consumers are told (basic.cancel) and detached; unacked deliveries stay with their
@@ -465,6 +470,7 @@ void Vhost::OwnerGone(const void* owner) {
 void Vhost::Tick(int64_t now_ms) {
   std::vector<std::string> expired;
   for (auto& [name, q] : queues_) {
+    if (q->home()) continue;  // its member expires it
     q->ExpireHead(now_ms);
     const auto& exp = q->settings().expires;
     if (exp && q->consumers().empty() && now_ms - q->last_used() >= *exp) expired.push_back(name);

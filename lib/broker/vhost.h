@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -22,8 +23,13 @@
 
 namespace warren::broker {
 
+// Names starting "amq." are reserved for the exchanges every vhost has.
+inline bool ReservedName(const std::string& name) { return name.rfind("amq.", 0) == 0; }
+
 // The message store's key for a queue's messages.
 std::string QueueStoreKey(const std::string& vhost, const std::string& queue);
+
+class RemoteHome;
 
 // Called for each consumer of a queue that goes away (deleted, expired, auto-deleted).
 using ConsumerGone = std::function<void(Consumer&)>;
@@ -50,6 +56,7 @@ class Vhost {
                              const void* owner);
   // The queue `name` as `owner` may use it: NOT_FOUND or RESOURCE_LOCKED otherwise.
   Result<Queue*> UsableQueue(const std::string& name, const void* owner);
+  // The queue, or its stand-in when another member holds it.
   std::shared_ptr<Queue> FindQueue(const std::string& name);
 
   // queue.bind / exchange.bind and their unbinds; `destination` must exist.
@@ -100,15 +107,21 @@ class Vhost {
     persist_ = std::move(persist);
     messages_ = messages;
   }
-  // This node's name, and where the metadata places a queue ("" when nowhere else):
-  // queues held by another member are not held here.
+  // This node's name, the metadata's record of a queue (null when it has none), and
+  // the member holding queues another member holds: such a queue has a stand-in here
+  // (Queue::home()) that sends what reaches it to that member.
   void set_local_node(std::string node) { local_node_ = std::move(node); }
-  void set_queue_home(std::function<std::string(const std::string&)> home) {
-    queue_home_ = std::move(home);
+  void set_queue_record(std::function<const meta::Queue*(const std::string&)> f) {
+    queue_record_ = std::move(f);
   }
-  // Recreates the vhost's durable exchanges, queues and bindings from the metadata;
-  // the queues' messages come back through Queue::Recover.
+  void set_home_of(std::function<RemoteHome*(const std::string& node)> f) { home_of_ = std::move(f); }
+  // Recreates the vhost's durable exchanges, queues (stand-ins for those other members
+  // hold) and bindings from the metadata; the queues' messages come back through
+  // Queue::Recover. Durable exchanges and bindings and stand-ins the metadata no longer
+  // has (another member deleted them) go.
   void Restore(const meta::State& state);
+  // Drops a stand-in without touching the metadata (its member deleted the queue).
+  void DropStandIn(const std::string& name);
 
   const std::unordered_map<std::string, std::unique_ptr<Exchange>>& exchanges() const { return exchanges_; }
   const std::unordered_map<std::string, std::shared_ptr<Queue>>& queues() const { return queues_; }
@@ -117,7 +130,14 @@ class Vhost {
   const policy::PolicySet* operator_policies() const { return operator_policies_.get(); }
 
  private:
-  void RemoveQueue(const std::string& name);
+  // `persist`: the deletion is written to the metadata (false: it already was).
+  void RemoveQueue(const std::string& name, bool persist = true);
+  void DropExchange(const std::string& name, bool persist);
+  // The stand-in for `name` when the metadata places it on another member (made now if
+  // need be), else null.
+  std::shared_ptr<Queue> StandIn(const std::string& name);
+  std::shared_ptr<Queue> MakeStandIn(const meta::Queue& record);
+  void Prune(const meta::State& state);
   void Emit(plugin::EventKind kind, const std::string& name) {
     if (on_event_) on_event_(kind, name);
   }
@@ -146,9 +166,11 @@ class Vhost {
   QueueLimit queue_limit_;
   Persist persist_;
   std::string local_node_;
-  std::function<std::string(const std::string&)> queue_home_;
-  // NotFound naming the member that holds `name` when another one does.
-  Status HeldElsewhere(const std::string& name) const;
+  std::function<const meta::Queue*(const std::string&)> queue_record_;
+  std::function<RemoteHome*(const std::string&)> home_of_;
+  // Stand-ins dropped because their member deleted the queue, until the metadata here
+  // no longer has it: no stand-in is made for them from the record in the meantime.
+  std::set<std::string> dropped_;
   store::MessageStore* messages_ = nullptr;
   std::vector<const Destination*> scratch_;
 };

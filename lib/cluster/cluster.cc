@@ -20,8 +20,14 @@ Status ClusterImpl::Boot() {
   d.cookie = o_.cookie;
   d.bind_ip = o_.dist_ip;
   d.port = o_.dist_port;
-  d.on_raft = [this](const Hello& h, int fd) {
-    if (raft_) raft_->Accept(h.raft_id, h.raft_address, fd);
+  d.on_socket = [this](const Hello& h, int fd) {
+    if (h.purpose == "raft" && raft_) raft_->Accept(h.raft_id, h.raft_address, fd);
+    else if (h.purpose == "broker" && o_.on_broker_link)
+      // Out of the inter-node loop: the broker may make blocking cluster calls.
+      asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_), node = h.node, fd] {
+        if (alive.expired()) ::close(fd);
+        else o_.on_broker_link(node, fd);
+      });
     else ::close(fd);
   };
   d.on_request = [this](const std::string& from, const json& req, Reply reply) {
@@ -248,7 +254,7 @@ Status ClusterImpl::OpenRaft() {
   ro.election_timeout_ms = o_.election_timeout_ms;
   ro.heartbeat_timeout_ms = o_.heartbeat_timeout_ms;
   ro.dial = [this](uint64_t, const std::string& address, DialDone done) {
-    dist_->DialRaft(address, RaftId(o_.self), Address(), std::move(done));
+    dist_->Dial(address, Hello{"", "raft", RaftId(o_.self), Address()}, std::move(done));
   };
   WARREN_ASSIGN_OR_RETURN(raft_, RaftLog::Open(*uv_, std::move(ro), this));
   return Status::OK();
@@ -313,6 +319,20 @@ Result<std::string> ClusterImpl::Locate(const std::string& node) const {
     return host + ":" + port;
   }
   return host + ":" + std::to_string(kDefaultDistPort);
+}
+
+void ClusterImpl::DialBroker(const std::string& node,
+                             std::function<void(int fd, std::string error)> done) {
+  // The answer always comes later, on the Asio loop.
+  auto answer = [this, done = std::move(done)](int fd, std::string error) mutable {
+    asio::post(io_, [fd, error = std::move(error), done = std::move(done)] { done(fd, error); });
+  };
+  if (closed_) return answer(-1, "the inter-node transport is closed");
+  const ClusterMember* member = members_.Find(node);
+  auto address = member ? Result<std::string>(member->address) : Locate(node);
+  if (!address.ok()) return answer(-1, address.status().message());
+  dist_->Dial(*address, Hello{"", "broker", 0, ""}, std::move(answer));
+  uv_->Kick();
 }
 
 void ClusterImpl::PostChanged() {

@@ -51,6 +51,9 @@ struct ClusterOptions {
   // {"method", "path", "query", "body"} -> {"status": HTTP status, "body": reply}.
   // Runs from the Asio loop.
   std::function<json(const json& request)> control;
+  // An authenticated broker link from member `node` (cluster/dist.h): the callee owns
+  // `fd`. Runs on the Asio thread, from the inter-node loop.
+  std::function<void(const std::string& node, int fd)> on_broker_link;
   // How long a clustered node's boot waits for the cluster to confirm its metadata;
   // after that the boot completes and the app starts once it is confirmed (ready()).
   std::chrono::milliseconds boot_wait{std::chrono::seconds(2)};
@@ -104,6 +107,11 @@ class Cluster {
   virtual Status Forget(const std::string& node) = 0;
   // Facts from every member that answers: {node: facts}; silent members are missing.
   virtual json Survey(std::chrono::milliseconds timeout) = 0;
+
+  // Opens an authenticated broker link to member `node`: done(fd, "") or
+  // done(-1, reason), later, on the Asio thread.
+  virtual void DialBroker(const std::string& node,
+                          std::function<void(int fd, std::string error)> done) = 0;
 
   // Closes the transport and the log.
   virtual void Close() = 0;

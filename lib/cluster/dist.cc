@@ -31,11 +31,11 @@ struct Conn : std::enable_shared_from_this<Conn> {
   std::unique_ptr<ClientHandshake> client;
   std::unique_ptr<ServerHandshake> server;
   std::string address;  // client side: where it dials
-  std::string purpose;  // client side: "rpc" | "raft"
+  std::string purpose;  // client side: "rpc" | "raft" | "broker"
   // client side: calls waiting for their reply, by id
   std::map<uint64_t, Reply> pending;
   std::vector<std::string> queued;  // frames to send once the handshake is done
-  std::function<void(int fd, std::string error)> raft_done;
+  std::function<void(int fd, std::string error)> raft_done;  // for a socket handed over
   std::shared_ptr<Conn> self;  // keeps the connection alive until uv closes it
   DistImpl* owner = nullptr;  // null once shut: late callbacks do nothing
 };
@@ -84,9 +84,9 @@ class DistImpl : public Dist {
 
   int port() const override { return port_; }
 
-  void DialRaft(const std::string& address, uint64_t my_id, const std::string& my_address,
-                std::function<void(int, std::string)> done) override {
-    Hello h{options_.self, "raft", my_id, my_address};
+  void Dial(const std::string& address, Hello h,
+            std::function<void(int, std::string)> done) override {
+    h.node = options_.self;
     auto c = Open(address, std::move(h));
     if (!c.ok()) return done(-1, c.status().message());
     (*c)->raft_done = std::move(done);
@@ -253,7 +253,7 @@ class DistImpl : public Dist {
       WARREN_ASSIGN_OR_RETURN(Step step, c->client->OnFrame(f));
       if (!step.send.empty()) Write(*c, std::move(step.send));
       if (!step.done) return Status::OK();
-      if (c->purpose == "raft") return HandOver(c, c->raft_done);
+      if (HandedOver(c->purpose)) return HandOver(c, c->raft_done);
       c->phase = Conn::Phase::kOpen;
       c->decoder.set_max(kMaxFrame);
       for (auto& q : c->queued) Write(*c, std::move(q));
@@ -270,7 +270,7 @@ class DistImpl : public Dist {
       });
       return Status::OK();
     }
-    if (step->done && c->server->hello().purpose == "raft") {
+    if (step->done && HandedOver(c->server->hello().purpose)) {
       // The welcome must be on the wire before the socket changes hands.
       uv_read_stop(reinterpret_cast<uv_stream_t*>(&c->tcp));
       Hello h = c->server->hello();
@@ -279,7 +279,7 @@ class DistImpl : public Dist {
         if (!self) return;
         Status s = self->HandOver(c, [self, h](int fd, std::string) {
           if (fd < 0) return;
-          if (self->options_.on_raft) self->options_.on_raft(h, fd);
+          if (self->options_.on_socket) self->options_.on_socket(h, fd);
           else ::close(fd);
         });
         if (!s.ok()) self->Shut(c, s);
@@ -291,6 +291,11 @@ class DistImpl : public Dist {
     c->phase = Conn::Phase::kOpen;
     c->decoder.set_max(kMaxFrame);
     return Status::OK();
+  }
+
+  // Connections whose socket leaves this transport once authenticated.
+  static bool HandedOver(const std::string& purpose) {
+    return purpose == "raft" || purpose == "broker";
   }
 
   // The socket leaves this transport: a duplicate goes to `to`, the handle closes.

@@ -1,8 +1,8 @@
 // The inter-node transport on WARREN_DIST_PORT (docs/clustering.md): one listener, and
 // outgoing connections per peer address, every connection opened by the cookie
 // handshake of cluster/wire.h. A connection carries either Raft traffic (handed over
-// as a socket to the Raft log once authenticated) or pipelined JSON requests and
-// replies. Runs on the node's libuv loop (cluster/raft/uv_on_asio.h); not thread-safe.
+// as a socket to the Raft log once authenticated), broker traffic (handed over as a
+// socket to the broker engine's peer link) or pipelined JSON requests and replies. Runs on the node's libuv loop (cluster/raft/uv_on_asio.h); not thread-safe.
 #pragma once
 
 #include <chrono>
@@ -28,8 +28,9 @@ struct DistOptions {
   std::string cookie;    // the shared secret
   std::string bind_ip = "::";
   int port = 25672;
-  // An authenticated Raft connection from `hello.node`; the callee owns `fd`.
-  std::function<void(const Hello& hello, int fd)> on_raft;
+  // An authenticated connection for Raft (`hello.purpose` "raft") or the broker's peer
+  // link ("broker") from `hello.node`; the callee owns `fd`.
+  std::function<void(const Hello& hello, int fd)> on_socket;
   // A request from node `from`; `reply` may be called later, at most once.
   std::function<void(const std::string& from, const json& request, Reply reply)> on_request;
 };
@@ -40,11 +41,11 @@ class Dist {
   // Listens; Unavailable naming the port when it cannot.
   static Result<std::unique_ptr<Dist>> Start(uv_loop_s* loop, DistOptions options);
 
-  // Opens an authenticated Raft connection to `address` ("host:port").
+  // Opens an authenticated connection to `address` ("host:port") for `hello.purpose`
+  // ("raft" or "broker"; hello.node is filled in) and hands its socket over:
   // done(fd, "") or done(-1, reason), on the loop.
-  virtual void DialRaft(const std::string& address, uint64_t my_id,
-                        const std::string& my_address,
-                        std::function<void(int fd, std::string error)> done) = 0;
+  virtual void Dial(const std::string& address, Hello hello,
+                    std::function<void(int fd, std::string error)> done) = 0;
   // Sends `request` to the node at `address` over its (shared, pipelined) connection.
   // done gets the reply body or the error the peer sent; Unavailable when the node
   // cannot be reached, Timeout after `timeout`.

@@ -151,7 +151,7 @@ Result<Step> ServerHandshake::OnFrame(const Frame& f) {
         return Status::BadInput("raft connection without a raft id");
       hello_.raft_id = id->get<uint64_t>();
       hello_.raft_address = Field(j, "raft_address");
-    } else if (hello_.purpose != "rpc") {
+    } else if (hello_.purpose != "rpc" && hello_.purpose != "broker") {
       return Status::BadInput("unknown connection purpose '" + hello_.purpose + "'");
     }
     if (hello_.node.empty() || client_nonce_.size() != kNonceBytes * 2)

@@ -58,7 +58,7 @@ class FrameDecoder {
 // What a connection is for, as the client states it in its hello.
 struct Hello {
   std::string node;     // the caller's node name, or "cli-<pid>@host" for a CLI
-  std::string purpose;  // "rpc" | "raft"
+  std::string purpose;  // "rpc" | "raft" | "broker"
   uint64_t raft_id = 0;      // for "raft": the caller's raft id and address
   std::string raft_address;
 };

@@ -66,6 +66,7 @@ BindingKey KeyOf(const Binding& b) {
 }
 
 Status State::ApplyEntity(const std::string& op, const json& c) {
+  ++entity_revision_;
   if (op == "exchange.declare") {
     Exchange x;
     WARREN_ASSIGN_OR_RETURN(x.vhost, Str(c, "vhost"));
@@ -134,6 +135,7 @@ Status State::ApplyEntity(const std::string& op, const json& c) {
 }
 
 void State::EraseVhostEntities(const std::string& vhost) {
+  ++entity_revision_;
   EraseIf(exchanges_, [&](const auto& k) { return k.first == vhost; });
   EraseIf(queues_, [&](const auto& k) { return k.first == vhost; });
   EraseIf(bindings_, [&](const BindingKey& k) { return std::get<0>(k) == vhost; });

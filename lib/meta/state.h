@@ -133,6 +133,9 @@ class State {
   const std::map<std::pair<std::string, std::string>, Queue>& queues() const { return queues_; }
   // Equal bindings are held once.
   const std::map<BindingKey, Binding>& bindings() const { return bindings_; }
+  // Counts the commands that changed exchanges, queues or bindings: engines that mirror
+  // them look again when it moves.
+  uint64_t entity_revision() const { return entity_revision_; }
 
   const User* FindUser(const std::string& name) const;
   const Vhost* FindVhost(const std::string& name) const;
@@ -157,6 +160,7 @@ class State {
   std::map<std::pair<std::string, std::string>, Exchange> exchanges_;
   std::map<std::pair<std::string, std::string>, Queue> queues_;
   std::map<BindingKey, Binding> bindings_;
+  uint64_t entity_revision_ = 0;
 };
 
 // rabbitmqctl's wording for the common failures, shared by the ops and the state.

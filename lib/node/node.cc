@@ -403,6 +403,9 @@ class NodeImpl : public control::NodeApi {
                                                 req.contains("body") ? req["body"] : json());
       return json{{"status", d.http_status}, {"body", d.body}};
     };
+    o.local_queues = [this](const std::string& vhost) {
+      return control::Call(*this, "list_queues", {{"vhost", vhost}, {"local", "true"}}, json());
+    };
     o.boot_wait = std::chrono::milliseconds(config_.cluster_boot_wait);
     auto c = cluster::Cluster::Start(io_, std::move(o));
     if (!c.ok()) return c.status();

@@ -65,6 +65,8 @@ class ClusterImpl : public Cluster, public StateMachine {
 
   json Survey(std::chrono::milliseconds timeout) override;
 
+  void DialBroker(const std::string& node,
+                  std::function<void(int fd, std::string error)> done) override;
   void Close() override;
 
   // --- the replicated state machine (raft/raft_log.h) ----------------------

@@ -121,7 +121,7 @@ TEST_CASE("dist: a raft connection is handed over as a socket after the handshak
   auto server_opts = Options("b@host", "COOKIE");
   int accepted = -1;
   Hello hello;
-  server_opts.on_raft = [&](const Hello& h, int fd) {
+  server_opts.on_socket = [&](const Hello& h, int fd) {
     hello = h;
     accepted = fd;
   };
@@ -131,7 +131,7 @@ TEST_CASE("dist: a raft connection is handed over as a socket after the handshak
   REQUIRE(client.ok());
   int dialed = -1;
   std::string error = "pending";
-  (*client)->DialRaft(Addr(**server), 7, "127.0.0.1:1", [&](int fd, std::string e) {
+  (*client)->Dial(Addr(**server), Hello{"", "raft", 7, "127.0.0.1:1"}, [&](int fd, std::string e) {
     dialed = fd;
     error = e;
   });

@@ -1,0 +1,202 @@
+"""One broker across members (docs/clustering.md, "Queues across members"): a classic
+queue lives on the member that declared it, and a client connected to any member
+publishes to it, consumes from it, acks, gets, purges and deletes it, with ordering,
+prefetch and publisher confirms kept end to end. Three real nodes on loopback; pika
+clients connect to different members."""
+import os
+import sys
+import time
+
+import pika
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration", "lib"))
+from amqp_fixture import eventually  # noqa: E402
+from test_cluster import join, make_nodes, ok, root, three  # noqa: E402,F401
+
+
+def connect(node):
+    c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", node.port, heartbeat=0))
+    return c, c.channel()
+
+
+def known_everywhere(nodes, queue):
+    for n in nodes:
+        assert eventually(lambda: f'"{queue}"' in n.ctl("export_definitions", "-").stdout)
+
+
+def fill(nodes, queue, bodies):
+    """Declares durable `queue` on nodes[0] with persistent `bodies` in it, and waits
+    until every member knows of it."""
+    c, ch = connect(nodes[0])
+    ch.queue_declare(queue, durable=True)
+    for body in bodies:
+        ch.basic_publish("", queue, body, pika.BasicProperties(delivery_mode=2))
+    c.close()
+    known_everywhere(nodes, queue)
+
+
+def test_publish_through_one_member_and_consume_through_another(three):
+    n1, n2, n3 = three
+    c1, ch1 = connect(n1)
+    ch1.queue_declare("orders", durable=True)
+    c1.close()
+    known_everywhere(three, "orders")
+    # A durable exchange declared and bound through a third member routes there too.
+    c2, ch2 = connect(n2)
+    ch2.exchange_declare("shop", "direct", durable=True)
+    ch2.queue_bind("orders", "shop", "new")
+    c3, ch3 = connect(n3)
+    ch3.confirm_delivery()
+    count = 600
+    for i in range(count):
+        ex, key = ("shop", "new") if i % 2 else ("", "orders")
+        ch3.basic_publish(ex, key, str(i).encode(),
+                          pika.BasicProperties(delivery_mode=2, headers={"n": i}),
+                          mandatory=True)
+    # Every publish was confirmed (pika raises on a nack or a return).
+    assert ch2.queue_declare("orders", passive=True).method.message_count == count
+    ch2.basic_qos(prefetch_count=10)
+    got = []
+    unacked_seen = []
+
+    def on_message(ch, method, props, body):
+        got.append((int(body), props.headers["n"], method.redelivered))
+        unacked_seen.append(len(got))
+        if len(got) % 5 == 0:
+            ch.basic_ack(method.delivery_tag, multiple=True)
+        if len(got) == count:
+            ch.stop_consuming()
+
+    ch2.basic_consume("orders", on_message)
+    deadline = time.time() + 30
+    while len(got) < count and time.time() < deadline:
+        c2.process_data_events(time_limit=1)
+    assert [g[0] for g in got] == list(range(count)), "in publish order, each once"
+    assert all(g[0] == g[1] for g in got), "headers round-trip"
+    assert not any(g[2] for g in got)
+    c2.close()
+    c3.close()
+    # Nothing is left on the member that holds it.
+    c1, ch1 = connect(n1)
+    assert ch1.queue_declare("orders", passive=True).method.message_count == 0
+    c1.close()
+
+
+def test_prefetch_is_kept_across_members(three):
+    n1, n2, _ = three
+    c1, ch1 = connect(n1)
+    ch1.queue_declare("work", durable=True)
+    for i in range(50):
+        ch1.basic_publish("", "work", str(i).encode())
+    c2, ch2 = connect(n2)
+    ch2.basic_qos(prefetch_count=3)
+    held = []
+    ch2.basic_consume("work", lambda ch, m, p, b: held.append(m.delivery_tag))
+    c2.process_data_events(time_limit=1)
+    assert len(held) == 3, "no more than the prefetch without acks"
+    # The member holding the queue sees the rest waiting and the deliveries unacked.
+    info = ch1.queue_declare("work", passive=True).method
+    assert info.consumer_count == 1
+    assert info.message_count <= 47
+    ch2.basic_ack(held[-1], multiple=True)
+    c2.process_data_events(time_limit=1)
+    assert len(held) == 6
+    c2.close()
+    # Closing the consumer's connection requeues what it had not acked.
+    assert eventually(lambda: ch1.queue_declare("work", passive=True).method.message_count == 47)
+    c1.close()
+
+
+def test_get_purge_and_delete_through_another_member(three):
+    n1, n2, n3 = three
+    fill(three, "jobs", [f"job{i}".encode() for i in range(5)])
+    c2, ch2 = connect(n2)
+    # Redeclaring with other properties is refused as on the member that holds it.
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
+        ch2.queue_declare("jobs", durable=False)
+    assert e.value.reply_code == 406
+    ch2 = c2.channel()
+    method, props, body = ch2.basic_get("jobs")
+    assert body == b"job0" and method.message_count == 4 and not method.redelivered
+    ch2.basic_nack(method.delivery_tag, requeue=True)
+    method, _, body = ch2.basic_get("jobs", auto_ack=True)
+    assert body == b"job0" and method.redelivered
+    method, _, body = ch2.basic_get("jobs")
+    assert body == b"job1"
+    ch2.basic_ack(method.delivery_tag)
+    c3, ch3 = connect(n3)
+    assert ch3.queue_purge("jobs").method.message_count == 3
+    assert ch3.basic_get("jobs") == (None, None, None)
+    assert ch3.queue_delete("jobs").method.message_count == 0
+    # Gone everywhere; declared again through n3, it lives on n3.
+    for n in three:
+        assert eventually(lambda: '"jobs"' not in n.ctl("export_definitions", "-").stdout)
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
+        ch2.queue_declare("jobs", passive=True)
+    assert e.value.reply_code == 404
+    ch3.queue_declare("jobs", durable=True)
+    ch3.basic_publish("", "jobs", b"again")
+    c1, ch1 = connect(n1)
+    assert eventually(lambda: ch1.queue_declare("jobs", passive=True).method.message_count == 1)
+    c1.close()
+    c2.close()
+    c3.close()
+
+
+def test_an_exclusive_consumer_holds_the_queue_across_members(three):
+    n1, n2, n3 = three
+    c1, ch1 = connect(n1)
+    ch1.queue_declare("solo", durable=True)
+    ch1.basic_consume("solo", lambda *a: None, exclusive=True)
+    c2, ch2 = connect(n2)
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
+        ch2.basic_consume("solo", lambda *a: None)
+    assert e.value.reply_code == 403
+    assert "in exclusive use" in e.value.reply_text
+    c1.close()
+    c2.close()
+
+
+def test_when_the_queues_member_stops_consumers_are_cancelled_and_it_comes_back(three):
+    n1, n2, n3 = three
+    fill(three, "ledger", [f"m{i}".encode() for i in range(10)])
+    c2, ch2 = connect(n2)
+    cancelled = []
+    ch2.add_on_cancel_callback(lambda frame: cancelled.append(frame))
+    ch2.basic_qos(prefetch_count=4)
+    held = []
+    ch2.basic_consume("ledger", lambda ch, m, p, b: held.append(b))
+    c2.process_data_events(time_limit=1)
+    assert len(held) == 4
+    n1.kill()
+    deadline = time.time() + 10
+    while not cancelled and time.time() < deadline:
+        c2.process_data_events(time_limit=0.5)
+    assert cancelled, "the consumer is told its queue is gone (basic.cancel)"
+    # While n1 is down its queue answers NOT_FOUND naming the node, as in RabbitMQ.
+    ch = c2.channel()
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
+        ch.basic_get("ledger")
+    assert e.value.reply_code == 404
+    assert f"home node '{n1.name}' of durable queue 'ledger'" in e.value.reply_text
+    # A confirmed publish to it is nacked, not lost silently.
+    c3, ch3 = connect(n3)
+    ch3.confirm_delivery()
+    with pytest.raises(pika.exceptions.NackError):
+        ch3.basic_publish("", "ledger", b"lost", pika.BasicProperties(delivery_mode=2))
+    c3.close()
+    c2.close()
+    # Back with every persistent message, the 4 unacked ones included.
+    n1.start()
+    ok(n1.ctl("await_startup"))
+    c2, ch2 = connect(n2)
+    assert eventually(
+        lambda: ch2.queue_declare("ledger", passive=True).method.message_count == 10, timeout=15)
+    bodies = []
+    for _ in range(10):
+        _, _, body = ch2.basic_get("ledger", auto_ack=True)
+        bodies.append(body)
+    assert bodies == [f"m{i}".encode() for i in range(10)]
+    c2.close()
