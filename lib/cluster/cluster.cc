@@ -162,17 +162,21 @@ Status ClusterImpl::Forget(const std::string& node) {
 }
 
 json ClusterImpl::Survey(std::chrono::milliseconds timeout) {
-  json out = json::object();
+  json out = Ask({{"op", "facts"}}, timeout);
   out[o_.self] = o_.local_facts ? o_.local_facts() : json::object();
-  if (!raft_) return out;
+  return out;
+}
+
+json ClusterImpl::Ask(const json& request, std::chrono::milliseconds timeout) {
   auto waiting = std::make_shared<size_t>(0);
   auto answered = std::make_shared<json>(json::object());
+  if (!raft_) return *answered;
   for (const auto& m : members_.List()) {
     if (m.node == o_.self) continue;
     const ClusterMember* member = members_.Find(m.node);
     ++*waiting;
     // The reply may come after this wait ended: it then lands in `answered` only.
-    dist_->Call(member->address, {{"op", "facts"}},
+    dist_->Call(member->address, request,
                 [answered, waiting, node = m.node](Result<json> r) {
                   if (r.ok()) (*answered)[node] = std::move(*r);
                   --*waiting;
@@ -180,8 +184,7 @@ json ClusterImpl::Survey(std::chrono::milliseconds timeout) {
                 timeout);
   }
   uv_->RunUntil([&] { return *waiting == 0; }, timeout + 100ms);
-  for (auto& [node, facts] : answered->items()) out[node] = facts;
-  return out;
+  return *answered;
 }
 
 void ClusterImpl::Close() {

@@ -51,6 +51,9 @@ struct ClusterOptions {
   // {"method", "path", "query", "body"} -> {"status": HTTP status, "body": reply}.
   // Runs from the Asio loop.
   std::function<json(const json& request)> control;
+  // This node's own queues in `vhost` for a member's list_queues (list_queues --local
+  // rows). Runs inside the inter-node callback, so it must not wait on the cluster.
+  std::function<Result<json>(const std::string& vhost)> local_queues;
   // An authenticated broker link from member `node` (cluster/dist.h): the callee owns
   // `fd`. Runs on the Asio thread, from the inter-node loop.
   std::function<void(const std::string& node, int fd)> on_broker_link;
@@ -107,6 +110,10 @@ class Cluster {
   virtual Status Forget(const std::string& node) = 0;
   // Facts from every member that answers: {node: facts}; silent members are missing.
   virtual json Survey(std::chrono::milliseconds timeout) = 0;
+  // Sends `request` to every other member at once and waits up to `timeout`: the
+  // replies {node: reply} of those that answered in time; errors and silent members
+  // are missing. Blocking, as above.
+  virtual json Ask(const json& request, std::chrono::milliseconds timeout) = 0;
 
   // Opens an authenticated broker link to member `node`: done(fd, "") or
   // done(-1, reason), later, on the Asio thread.

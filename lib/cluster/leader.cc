@@ -28,6 +28,12 @@ void ClusterImpl::OnRequest(const std::string& from, const json& req, Reply repl
   const std::string op = req.value("op", "");
   if (op == "facts") return reply(o_.local_facts ? o_.local_facts() : json::object());
   if (op == "propose") return OnPropose(req, std::move(reply));
+  if (op == "queues") {
+    // Answered at once rather than from the Asio loop, as "facts" is: the member that
+    // asks may be the one this node's own list_queues is waiting on.
+    if (!o_.local_queues) return reply(Status::Unavailable("this node lists no queues"));
+    return reply(o_.local_queues(req.value("vhost", "/")));
+  }
   if (op == "control") {
     if (!o_.control) return reply(Status::Unavailable("this node takes no remote operations"));
     asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_), req, reply]() {

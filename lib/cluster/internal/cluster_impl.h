@@ -64,6 +64,7 @@ class ClusterImpl : public Cluster, public StateMachine {
   Status Forget(const std::string& node) override;
 
   json Survey(std::chrono::milliseconds timeout) override;
+  json Ask(const json& request, std::chrono::milliseconds timeout) override;
 
   void DialBroker(const std::string& node,
                   std::function<void(int fd, std::string error)> done) override;
