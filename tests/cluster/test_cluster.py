@@ -401,3 +401,90 @@ def test_a_member_cut_off_from_the_majority_refuses_changes_and_pauses(three):
     for n in (n1, n2):
         assert eventually(lambda: {"before", "after"} <= users(n))
         assert "during2" not in users(n)
+
+
+def queue_rows(node, *args):
+    r = ok(node.ctl("list_queues", "--formatter", "json", *args))
+    return json.loads(r.stdout)
+
+
+def queue_names(node, *flags):
+    return sorted(r["name"] for r in queue_rows(node, "name", *flags))
+
+
+def pid_node(pid):
+    """The node a pid-like identifier <node.creation.serial.0> names."""
+    return pid[1:-1].rsplit(".", 3)[0]
+
+
+def declare_one_queue_on_each(three):
+    for i, n in enumerate(three, 1):
+        ok(n.ctl("declare_queue", "--durable", f"q{i}", "--arguments", '{"x-max-length": 10}'))
+
+
+def test_list_queues_lists_every_members_queues_with_their_node(three):
+    n1, n2, n3 = three
+    declare_one_queue_on_each(three)
+    ok(n1.ctl("declare_queue", "transient"))  # not durable: only its node knows it
+    held = {"q1": n1.name, "q2": n2.name, "q3": n3.name, "transient": n1.name}
+    for n in three:
+        rows = queue_rows(n, "name", "pid", "state")
+        assert {r["name"]: pid_node(r["pid"]) for r in rows} == held
+        assert {r["state"] for r in rows} == {"running"}
+    text = ok(n3.ctl("list_queues", "name", "pid")).stdout
+    assert text.startswith("Timeout: 60.0 seconds ...\nListing queues for vhost / ...\nname\tpid\n")
+    assert f"\nq1\t<{n1.name}." in text
+    # --local: the queues the node holds itself; --online: every member is up.
+    assert queue_names(n1, "--local") == ["q1", "transient"]
+    assert queue_names(n2, "--local") == ["q2"]
+    assert queue_names(n2, "--online") == sorted(held)
+    assert queue_names(n2, "--offline") == []
+
+
+@pytest.mark.parametrize("how", ["stop_app", "kill"])
+def test_the_queues_of_a_member_that_is_down_are_listed_as_down(three, how):
+    n1, n2, n3 = three
+    declare_one_queue_on_each(three)
+    ok(n3.ctl("declare_queue", "transient3"))  # goes with its node's app
+    if how == "kill":
+        n3.kill()
+    else:
+        ok(n3.ctl("stop_app"))
+    columns = ["name", "pid", "state", "durable", "auto_delete", "arguments", "messages",
+               "consumers", "type"]
+    rows = {r["name"]: r for r in queue_rows(n1, *columns)}
+    assert sorted(rows) == ["q1", "q2", "q3"]
+    assert rows["q1"]["state"] == rows["q2"]["state"] == "running"
+    # As RabbitMQ lists a queue of a down node: what the metadata knows, the rest empty.
+    assert rows["q3"] == {"name": "q3", "pid": f"<{n3.name}.0.0.0>", "state": "down",
+                          "durable": True, "auto_delete": False,
+                          "arguments": {"x-max-length": 10}, "messages": "", "consumers": "",
+                          "type": "classic"}
+    text = ok(n2.ctl("list_queues", "name", "state", "messages", "arguments")).stdout
+    assert 'q3\tdown\t\t[{"x-max-length",10}]\n' in text
+    assert queue_names(n1, "--offline") == ["q3"]
+    assert queue_names(n1, "--online") == ["q1", "q2"]
+    assert queue_names(n1, "--online", "--offline") == ["q1", "q2", "q3"]
+    assert queue_names(n1, "--local") == ["q1"]
+    # Back up, its queues are its own again.
+    if how == "kill":
+        n3.start()
+    else:
+        ok(n3.ctl("start_app"))
+    assert eventually(lambda: queue_names(n1, "--offline") == [], timeout=10)
+    assert {r["name"]: r["state"] for r in queue_rows(n1, "name", "state")} == \
+        {"q1": "running", "q2": "running", "q3": "running"}
+
+
+def test_a_silent_member_does_not_hold_list_queues_past_its_timeout(three):
+    import signal
+    n1, n2, n3 = three
+    declare_one_queue_on_each(three)
+    os.kill(n3.pid, signal.SIGSTOP)  # connected, but answers nothing
+    try:
+        start = time.time()
+        r = ok(n1.ctl("list_queues", "name", "state", "--timeout", "2"))
+        assert time.time() - start < 2
+        assert r.stdout.endswith("name\tstate\nq1\trunning\nq2\trunning\nq3\tdown\n")
+    finally:
+        os.kill(n3.pid, signal.SIGCONT)

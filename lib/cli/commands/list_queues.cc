@@ -1,10 +1,16 @@
 #include <cstdio>
+#include <map>
 
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
 #include "cli/commands/engine_common.h"
 
 namespace warren::cli::commands {
+namespace {
+
+std::string QueuesPath(const Invocation& inv) { return "/api/queues/" + Seg(inv.vhost); }
+
+}  // namespace
 
 CommandSpec ListQueues() {
   // Every info item RabbitMQ lists that warren fills truthfully (docs/queues.md).
@@ -25,9 +31,25 @@ CommandSpec ListQueues() {
         return std::string("Timeout: ") + timeout + " seconds ...\nListing queues for vhost " +
                inv.vhost + " ...";
       },
-      [](const Invocation& inv) {
-        return "/api/queues/" + Seg(inv.vhost) + (inv.has("offline") ? "?offline=true" : "");
-      });
+      QueuesPath);
+  c.run = [](Invocation& inv) -> Result<json> {
+    // The node waits on the other members for part of the timeout (60 s by default, as
+    // the banner says), so that one silent member leaves time to answer.
+    std::map<std::string, std::string> query{
+        {"timeout", std::to_string(inv.timeout_ms.value_or(60000))}};
+    for (const char* flag : {"local", "online", "offline"})
+      if (inv.has(flag)) query[flag] = "true";
+    return Call(inv, "GET", QueuesPath(inv), nullptr, query);
+  };
+  // A queue of a member that is down has only what the metadata knows; RabbitMQ prints
+  // its other info items as '' (rabbit_queue_type:i_down), in tables and in JSON.
+  c.output = [](Invocation& inv, const json& rows) {
+    json filled = rows;
+    for (auto& row : filled)
+      for (const auto& column : inv.spec->columns)
+        if (!row.contains(column)) row[column] = "";
+    return EngineRowsOutput(inv, filled);
+  };
   c.usage =
       "[--vhost <vhost>] [--online] [--offline] [--local] [--no-table-headers] [<column>, ...] "
       "[--timeout <timeout>]";
