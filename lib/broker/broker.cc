@@ -22,6 +22,7 @@ Vhost* Core::FindVhost(const std::string& name) {
   // know of it but do not hold it (Vhost::Restore).
   v->set_durability(
       [this](const nlohmann::json& c) {
+        if (!store.replicated() && c.contains(kTransient)) return Status::OK();
         if (!store.replicated() || c.value("op", "") != "queue.declare") return store.Submit(c);
         nlohmann::json owned = c;
         owned["node"] = options.node_name;

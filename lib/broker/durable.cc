@@ -50,32 +50,40 @@ Status Vhost::PersistExchange(const Exchange& x, bool declare) {
 }
 
 Status Vhost::PersistQueue(Queue& q, bool declare) {
-  if (!DurableQueue(q) || q.home()) return Status::OK();  // a stand-in's member persists it
-  if (declare && messages_) q.set_store(messages_, QueueStoreKey(name_, q.name()));
-  if (!declare && messages_) messages_->RemoveQueue(QueueStoreKey(name_, q.name()));
+  // Exclusive queues stay with their connection; a stand-in's member records it.
+  if (q.spec().exclusive || q.home()) return Status::OK();
+  if (DurableQueue(q) && messages_) {
+    if (declare) q.set_store(messages_, QueueStoreKey(name_, q.name()));
+    else messages_->RemoveQueue(QueueStoreKey(name_, q.name()));
+  }
   if (!persist_) return Status::OK();
   json c = {{"op", declare ? "queue.declare" : "queue.delete"}, {"vhost", name_}, {"name", q.name()}};
+  // A non-durable queue is recorded only so that the other members of a cluster know
+  // it (kTransient): a standalone node writes nothing, and it goes when its member restarts.
+  if (!q.spec().durable) c[kTransient] = true;
   if (declare) {
-    c["durable"] = true;
+    c["durable"] = q.spec().durable;
     c["auto_delete"] = q.spec().auto_delete;
     c["arguments"] = FieldTableToJson(q.spec().args);
   }
   return Written(persist_(c), ResourceName("queue", q.name(), name_));
 }
 
-bool Vhost::DurableDestination(const Destination& d) {
+Vhost::Recorded Vhost::RecordedDestination(const Destination& d) {
   if (d.exchange) {
     const Exchange* x = FindExchange(d.name);
-    return x && x->spec().durable;
+    return x && x->spec().durable ? Recorded::kDurable : Recorded::kNo;
   }
   auto q = FindQueue(d.name);
-  return q && DurableQueue(*q);
+  if (!q || q->spec().exclusive) return Recorded::kNo;
+  return q->spec().durable ? Recorded::kDurable : Recorded::kTransient;
 }
 
 Status Vhost::PersistBinding(const Exchange& source, const Binding& b, bool add) {
-  // As in RabbitMQ, a binding persists when both its ends do.
-  if (!persist_ || !source.spec().durable || !DurableDestination(b.destination))
-    return Status::OK();
+  // As in RabbitMQ, a binding persists when both its ends do; one to a non-durable
+  // queue is recorded for the other members of a cluster only.
+  const Recorded r = RecordedDestination(b.destination);
+  if (!persist_ || !source.spec().durable || r == Recorded::kNo) return Status::OK();
   json c = {{"op", add ? "binding.add" : "binding.delete"},
             {"vhost", name_},
             {"source", source.name()},
@@ -83,13 +91,15 @@ Status Vhost::PersistBinding(const Exchange& source, const Binding& b, bool add)
             {"destination_type", b.destination.exchange ? "exchange" : "queue"},
             {"routing_key", b.key},
             {"arguments", FieldTableToJson(b.args)}};
+  if (r == Recorded::kTransient) c[kTransient] = true;
   return Written(persist_(c), "a binding from " + ResourceName("exchange", source.name(), name_));
 }
 
 std::shared_ptr<Queue> Vhost::MakeStandIn(const meta::Queue& record) {
   auto args = FieldTableFromJson(record.arguments);
   if (!args.ok()) return nullptr;
-  QueueSpec spec{record.name, true, false, record.auto_delete, std::move(args).value(), nullptr};
+  QueueSpec spec{record.name, record.durable, false, record.auto_delete, std::move(args).value(),
+                 nullptr};
   QueueSettings settings = ResolveQueueSettings(spec.args, QueuePolicy(record.name));
   auto q = std::make_shared<Queue>(*this, std::move(spec), std::move(settings), now_());
   q->set_home(home_of_(record.node));
@@ -124,7 +134,7 @@ void Vhost::Prune(const meta::State& state) {
     if (!x->spec().durable) continue;
     std::vector<Binding> unbound;
     for (const Binding& b : x->bindings()) {
-      if (!DurableDestination(b.destination)) continue;
+      if (RecordedDestination(b.destination) == Recorded::kNo) continue;
       meta::Binding m{name_, name, b.destination.name, b.destination.exchange ? "exchange" : "queue",
                       b.key, FieldTableToJson(b.args)};
       if (!state.bindings().count(meta::KeyOf(m))) unbound.push_back(b);
@@ -149,10 +159,16 @@ void Vhost::Restore(const meta::State& state) {
     spec.args = std::move(args).value();
     exchanges_[e.name] = std::make_unique<Exchange>(std::move(spec));
   }
+  std::vector<std::string> stale;
   for (const auto& [key, q] : state.queues()) {
     if (key.first != name_ || FindQueue(q.name)) continue;
     if (!q.node.empty() && q.node != local_node_) {
       if (home_of_ && !dropped_.count(q.name)) MakeStandIn(q);
+      continue;
+    }
+    if (!q.durable) {
+      // This node's non-durable queue from before it restarted: gone with the restart.
+      stale.push_back(q.name);
       continue;
     }
     auto args = FieldTableFromJson(q.arguments);
@@ -174,6 +190,11 @@ void Vhost::Restore(const meta::State& state) {
     auto args = FieldTableFromJson(b.arguments);
     if (!x || !args.ok() || (d.exchange ? !FindExchange(d.name) : !FindQueue(d.name))) continue;
     x->Bind(Binding{d, b.routing_key, std::move(args).value()});
+  }
+  if (!persist_) return;
+  for (const auto& name : stale) {
+    json c = {{"op", "queue.delete"}, {"vhost", name_}, {"name", name}, {kTransient, true}};
+    (void)Written(persist_(c), ResourceName("queue", name, name_));
   }
 }
 

@@ -26,6 +26,10 @@ namespace warren::broker {
 // Names starting "amq." are reserved for the exchanges every vhost has.
 inline bool ReservedName(const std::string& name) { return name.rfind("amq.", 0) == 0; }
 
+// The field marking metadata commands that matter only to the other members of a
+// cluster (non-durable queues and their bindings): a standalone node does not write them.
+inline constexpr const char* kTransient = "transient";
+
 // The message store's key for a queue's messages.
 std::string QueueStoreKey(const std::string& vhost, const std::string& queue);
 
@@ -145,7 +149,10 @@ class Vhost {
   Status PersistExchange(const Exchange& x, bool declare);
   Status PersistQueue(Queue& q, bool declare);
   Status PersistBinding(const Exchange& source, const Binding& b, bool add);
-  bool DurableDestination(const Destination& d);
+  // Whether the metadata records a binding to `d`: a durable exchange or queue, or (in a
+  // cluster only) a non-durable, non-exclusive queue.
+  enum class Recorded { kNo, kDurable, kTransient };
+  Recorded RecordedDestination(const Destination& d);
   Result<Exchange*> BindingEnds(const std::string& source, const Destination& destination);
   Status Locked(const std::string& queue) const;
   void MaybeAutoDeleteExchange(const std::string& name);

@@ -200,3 +200,38 @@ def test_when_the_queues_member_stops_consumers_are_cancelled_and_it_comes_back(
         bodies.append(body)
     assert bodies == [f"m{i}".encode() for i in range(10)]
     c2.close()
+
+
+def test_a_non_durable_queue_is_known_to_every_member_until_its_member_restarts(three):
+    n1, n2, n3 = three
+    c1, ch1 = connect(n1)
+    ch1.queue_declare("scratch", durable=False)
+    ch1.queue_bind("scratch", "amq.direct", "tmp")
+    c1.close()
+    c2, ch2 = connect(n2)
+    assert eventually(lambda: connect(n2)[1].queue_declare("scratch", passive=True) is not None)
+    ch2.basic_publish("amq.direct", "tmp", b"through a binding")
+    ch2.basic_publish("", "scratch", b"by its name")
+    c2.close()
+    c3, ch3 = connect(n3)
+    assert eventually(lambda: ch3.queue_declare("scratch", passive=True).method.message_count == 2)
+    assert ch3.basic_get("scratch", auto_ack=True)[2] == b"through a binding"
+    c3.close()
+    # Not in the definitions: it is no definition, as on a standalone node.
+    assert '"scratch"' not in n1.ctl("export_definitions", "-").stdout
+    # It goes with its member's restart, everywhere.
+    ok(n1.ctl("stop"))
+    n1.start()
+    ok(n1.ctl("await_startup"))
+    for n in three:
+        def gone():
+            c, ch = connect(n)
+            try:
+                ch.queue_declare("scratch", passive=True)
+                return False
+            except pika.exceptions.ChannelClosedByBroker as e:
+                return e.reply_code == 404
+            finally:
+                if c.is_open:
+                    c.close()
+        assert eventually(gone, timeout=10)
