@@ -2,6 +2,7 @@
 #include "broker/broker_impl.h"
 
 #include <asio.hpp>
+#include <random>
 
 #include "amqp/spec.h"
 #include "base/log.h"
@@ -53,6 +54,28 @@ RemoteHome* Core::Home(const std::string& node) {
   auto& h = homes[node];
   if (!h) h = std::make_unique<RemoteHome>(*this, node);
   return h.get();
+}
+
+std::string Core::PlaceQueue(const std::string& locator) {
+  const std::string& self = options.node_name;
+  if (locator == "client-local" || !options.members) return self;
+  std::vector<std::string> candidates;
+  for (const auto& m : options.members())
+    if (m == self || !Home(m)->known_down()) candidates.push_back(m);
+  if (candidates.size() <= 1) return self;
+  if (locator == "random") {
+    static std::mt19937_64 rng{std::random_device{}()};
+    return candidates[rng() % candidates.size()];
+  }
+  // min-masters: the member holding the fewest queues (this one on a tie).
+  std::map<std::string, size_t> held;
+  for (const auto& m : candidates) held[m] = 0;
+  for (const auto& [key, q] : store.state().queues())
+    if (auto it = held.find(q.node.empty() ? self : q.node); it != held.end()) ++it->second;
+  std::string best = self;
+  for (const auto& [m, n] : held)
+    if (n < held[best]) best = m;
+  return best;
 }
 
 policy::PolicySet PolicySetOf(const std::map<std::pair<std::string, std::string>, meta::Policy>& all,

@@ -47,6 +47,8 @@ struct BrokerOptions {
   // thread. Unset on a standalone node.
   std::function<void(const std::string& node, std::function<void(int fd, std::string error)> done)>
       dial_peer;
+  // Clustered: the members (this node included), where new queues may be placed.
+  std::function<std::vector<std::string>()> members;
 };
 
 // Totals since boot, for status and metrics.

@@ -131,6 +131,8 @@ class Channel : public ConsumerSink {
   Status ConsumeRemote(std::shared_ptr<Consumer> c, bool no_wait);
   Status GetRemote(Queue& q, bool no_ack);
   Status QueueOpRemote(Queue& q, const amqp::Method& m);
+  // queue.declare of a new queue a locator placed on member `node`.
+  Status DeclareElsewhere(const std::string& node, QueueSpec spec, bool no_wait);
   // basic.get-ok for `entry`, and its unacknowledged delivery unless `no_ack`.
   void SendGetOk(Queue& q, Entry entry, uint32_t left, bool no_ack);
 

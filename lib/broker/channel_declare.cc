@@ -86,6 +86,12 @@ Status Channel::QueueDeclare(amqp::QueueDeclare& m) {
     }
   }
   QueueSpec spec{name, m.durable, m.exclusive, m.auto_delete, m.arguments, conn_.owner()};
+  if (!m.passive && !m.exclusive && !vhost().FindQueue(name)) {
+    // A new queue goes where its locator places it; another member declares it there.
+    WARREN_TRY(ValidateQueueArgs(spec.args, name, vhost().name()));
+    const std::string node = conn_.core().PlaceQueue(vhost().Locator(name, spec.args));
+    if (node != conn_.core().options.node_name) return DeclareElsewhere(node, std::move(spec), m.no_wait);
+  }
   WARREN_ASSIGN_OR_RETURN(std::shared_ptr<Queue> q, vhost().DeclareQueue(std::move(spec), m.passive));
   last_queue_ = name;
   if (q->home() && !m.no_wait) return QueueOpRemote(*q, m);

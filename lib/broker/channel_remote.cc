@@ -3,6 +3,7 @@
 #include "amqp/codec_error.h"
 #include "broker/channel.h"
 #include "broker/connection.h"
+#include "broker/field_json.h"
 #include "broker/remote_home.h"
 #include "broker/vhost.h"
 
@@ -98,6 +99,42 @@ Status Channel::QueueOpRemote(Queue& q, const amqp::Method& m) {
                       if (r.ok() && op == peer::QueueOp::kDelete) ch->vhost().DropStandIn(name);
                       ch->conn_.Resume(*ch, r.status(), &m);
                     });
+  return Status::OK();
+}
+
+Status Channel::DeclareElsewhere(const std::string& node, QueueSpec spec, bool no_wait) {
+  conn_.Suspend();
+  Core& core = conn_.core();
+  const meta::Queue record{vhost().name(), spec.name, node, spec.durable, spec.auto_delete,
+                           FieldTableToJson(spec.args)};
+  const std::string vname = vhost().name();
+  core.Home(node)->Declare(vname, spec, [&core, serial = serial_, record, spec, no_wait](
+                                            Result<std::pair<uint64_t, uint64_t>> r, bool reached) {
+    Channel* ch = Find(core, serial);
+    if (!ch) return;
+    const amqp::Method m = amqp::QueueDeclare{};
+    Status outcome = r.status();
+    uint32_t ready = 0, consumers = 0;
+    if (r.ok()) {
+      // Its record may not have reached this node yet: the stand-in is made from ours.
+      if (!ch->vhost().FindQueue(record.name)) ch->vhost().AdoptStandIn(record);
+      ready = uint32_t(r->first);
+      consumers = uint32_t(r->second);
+    } else if (!reached) {
+      // The member it was placed on is down: it goes here instead, as client-local would.
+      auto local = ch->vhost().DeclareQueue(spec, false);
+      outcome = local.status();
+      if (local.ok()) {
+        ready = uint32_t((*local)->ready());
+        consumers = uint32_t((*local)->consumers().size());
+      }
+    }
+    if (outcome.ok()) {
+      ch->last_queue_ = record.name;
+      if (!no_wait) ch->Reply(amqp::QueueDeclareOk{QueueName(record.name), ready, consumers});
+    }
+    ch->conn_.Resume(*ch, outcome, &m);
+  });
   return Status::OK();
 }
 

@@ -49,6 +49,9 @@ struct Core {
   std::map<std::string, std::unique_ptr<RemoteHome>> homes;
   std::map<HomeSession*, std::shared_ptr<HomeSession>> sessions;
   RemoteHome* Home(const std::string& node);
+  // The member a new queue goes to by `locator` (Vhost::Locator): this node unless
+  // clustered with "min-masters" (the member holding fewest queues) or "random".
+  std::string PlaceQueue(const std::string& locator);
 
   static int64_t NowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -6,6 +6,7 @@
 #include "amqp/codec_error.h"
 #include "base/log.h"
 #include "broker/core.h"
+#include "broker/field_json.h"
 #include "broker/peer_link.h"
 #include "broker/vhost.h"
 
@@ -59,6 +60,7 @@ Status HomeSession::OnFrame(const peer::Frame& f) {
     case Op::kCancel: return OnCancel(r);
     case Op::kGet: return OnGet(r);
     case Op::kQueueOp: return OnQueueOp(r);
+    case Op::kDeclare: return OnDeclare(r);
     default: return Status::BadInput("unexpected peer frame " + std::to_string(int(f.op)));
   }
 }
@@ -296,6 +298,28 @@ Status HomeSession::OnQueueOp(FieldReader& r) {
     }
   }
   return Status::BadInput("unknown queue operation " + std::to_string(op));
+}
+
+Status HomeSession::OnDeclare(FieldReader& r) {
+  WARREN_ASSIGN_OR_RETURN(uint64_t request, r.U64());
+  WARREN_ASSIGN_OR_RETURN(std::string_view vhost, r.Str());
+  WARREN_ASSIGN_OR_RETURN(std::string_view queue, r.Str());
+  WARREN_ASSIGN_OR_RETURN(uint8_t flags, r.U8());
+  WARREN_ASSIGN_OR_RETURN(std::string_view args_json, r.Str());
+  Vhost* v = core_.FindVhost(std::string(vhost));
+  if (!v) {
+    Reply(request, Refuse(amqp::kNotFound, "no vhost '" + std::string(vhost) + "'"));
+    return Status::OK();
+  }
+  auto doc = nlohmann::json::parse(args_json, nullptr, false);
+  auto args = FieldTableFromJson(doc);
+  if (doc.is_discarded() || !args.ok()) return Status::BadInput("malformed queue arguments");
+  QueueSpec spec{std::string(queue), bool(flags & 1), false, bool(flags & 2), std::move(args).value(),
+                 nullptr};
+  auto q = v->DeclareQueue(std::move(spec), false);
+  if (q.ok()) Reply(request, Status::OK(), (*q)->ready(), (*q)->consumers().size());
+  else Reply(request, q.status());
+  return Status::OK();
 }
 
 void HomeSession::End() {

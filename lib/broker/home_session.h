@@ -53,6 +53,7 @@ class HomeSession : public ConsumerSink {
   Status OnCancel(peer::FieldReader& r);
   Status OnGet(peer::FieldReader& r);
   Status OnQueueOp(peer::FieldReader& r);
+  Status OnDeclare(peer::FieldReader& r);
   void FlushConfirms();
   void Reply(uint64_t request, const Status& s, uint64_t a = 0, uint64_t b = 0);
   // A queue held here (not a stand-in), or NOT_FOUND.

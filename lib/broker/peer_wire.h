@@ -29,6 +29,8 @@ enum class Op : uint8_t {
   kCancel = 5,    // u64 consumer
   kGet = 6,       // u64 request, vhost, queue, u8 no-ack
   kQueueOp = 7,   // u64 request, u8 QueueOp, vhost, queue, u8 flags (1 if-unused, 2 if-empty)
+  kDeclare = 8,   // u64 request, vhost, queue, u8 flags (1 durable, 2 auto-delete),
+                  // arguments as JSON (field_json.h): the queue is placed there
   // home -> user
   kConfirm = 20,    // u64 first, u64 last, u8 ack: publishes first..last confirmed
   kDeliver = 21,    // u64 consumer, u64 delivery, u8 redelivered, message

@@ -87,6 +87,11 @@ Status ValidateQueueArgs(const amqp::FieldTable& args, const std::string& queue,
     } else if (n == "x-single-active-consumer") {
       if (!std::holds_alternative<bool>(e.value.value))
         return invalid("{unacceptable_type," + FieldTypeName(e.value) + "}");
+    } else if (n == "x-queue-master-locator") {
+      auto s = FieldString(e.value);
+      if (!s) return invalid("{unacceptable_type," + FieldTypeName(e.value) + "}");
+      if (*s != "client-local" && *s != "min-masters" && *s != "random")
+        return invalid("{invalid_queue_locator_arg,<<\"" + *s + "\">>}");
     } else if (n == "x-queue-type") {
       auto s = FieldString(e.value);
       if (!s) return invalid("{unacceptable_type," + FieldTypeName(e.value) + "}");

@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "broker/channel.h"
 #include "broker/core.h"
+#include "broker/field_json.h"
 #include "broker/peer_link.h"
 #include "broker/vhost.h"
 
@@ -17,6 +18,26 @@ using peer::FrameWriter;
 using peer::Op;
 
 constexpr int64_t kRetryMs = 1000;  // after a failed dial, operations fail at once this long
+
+// The code and text of a kReply: OK, the refusal it carries, or BadInput when malformed.
+Status ReplyStatus(FieldReader& r) {
+  (void)r.U64();
+  auto code = r.U16();
+  auto text = r.Str();
+  if (!code.ok() || !text.ok()) return Status::BadInput("malformed reply from the peer");
+  if (*code != 0) return amqp::CodecError(*code, std::string(*text));
+  return Status::OK();
+}
+
+// A kReply carrying two counts: them, or its refusal.
+Result<std::pair<uint64_t, uint64_t>> Counts(const peer::Frame& f) {
+  FieldReader r(f.payload);
+  WARREN_TRY(ReplyStatus(r));
+  auto a = r.U64();
+  auto b = r.U64();
+  if (!a.ok() || !b.ok()) return Status::BadInput("malformed reply from the peer");
+  return std::make_pair(*a, *b);
+}
 
 }  // namespace
 
@@ -157,9 +178,28 @@ bool RemoteHome::Publish(const Queue& q, const Message& m, uint64_t channel, uin
 }
 
 uint64_t RemoteHome::Request(const Queue& q, Handler h) {
+  return Request(q.vhost_name(), q.name(), std::move(h));
+}
+
+uint64_t RemoteHome::Request(const std::string& vhost, const std::string& queue, Handler h) {
   const uint64_t id = ++next_id_;
-  pending_[id] = Pending{q.vhost_name(), q.name(), std::move(h)};
+  pending_[id] = Pending{vhost, queue, std::move(h)};
   return id;
+}
+
+void RemoteHome::Declare(const std::string& vhost, const QueueSpec& spec, Declared done) {
+  if (Unreachable()) {
+    Later([done](const Status& s) { done(s, false); }, Down(vhost, spec.name));
+    return;
+  }
+  const uint64_t req = Request(vhost, spec.name, [done](const peer::Frame* f, const Status& s) {
+    if (!f) return done(s, false);
+    done(Counts(*f), true);
+  });
+  const uint8_t flags = (spec.durable ? 1 : 0) | (spec.auto_delete ? 2 : 0);
+  FrameWriter(Out(), Op::kDeclare).U64(req).Str(vhost).Str(spec.name).U8(flags)
+      .Str(FieldTableToJson(spec.args).dump()).Finish();
+  Send();
 }
 
 void RemoteHome::Consume(Consumer& c, uint32_t credit, const std::string& channel_pid,
@@ -173,11 +213,7 @@ void RemoteHome::Consume(Consumer& c, uint32_t credit, const std::string& channe
     Status result = s;
     if (f) {
       FieldReader r(f->payload);
-      (void)r.U64();
-      auto code = r.U16();
-      auto text = r.Str();
-      if (!code.ok() || !text.ok()) result = Status::BadInput("malformed reply from the peer");
-      else if (*code != 0) result = amqp::CodecError(*code, std::string(*text));
+      result = ReplyStatus(r);
     }
     if (result.ok() && c) {
       c->remote_id = cid;
@@ -245,10 +281,9 @@ void RemoteHome::Get(const Queue& q, bool no_ack,
     FieldReader r(f->payload);
     (void)r.U64();
     if (f->op == Op::kReply) {
-      auto code = r.U16();
-      auto text = r.Str();
-      if (!code.ok() || !text.ok()) return done(Status::BadInput("malformed reply from the peer"));
-      if (*code != 0) return done(amqp::CodecError(*code, std::string(*text)));
+      FieldReader reply(f->payload);
+      Status s = ReplyStatus(reply);
+      if (!s.ok()) return done(s);
       return done(std::optional<Got>());
     }
     auto delivery = r.U64();
@@ -270,16 +305,7 @@ void RemoteHome::QueueOp(const Queue& q, peer::QueueOp op, uint8_t flags,
   if (Unreachable()) return Later(std::move(done), Down(q.vhost_name(), q.name()));
   const uint64_t req = Request(q, [done](const peer::Frame* f, const Status& s) {
     if (!f) return done(s);
-    FieldReader r(f->payload);
-    (void)r.U64();
-    auto code = r.U16();
-    auto text = r.Str();
-    auto a = r.U64();
-    auto b = r.U64();
-    if (!code.ok() || !text.ok() || !a.ok() || !b.ok())
-      return done(Status::BadInput("malformed reply from the peer"));
-    if (*code != 0) return done(amqp::CodecError(*code, std::string(*text)));
-    return done(std::make_pair(*a, *b));
+    done(Counts(*f));
   });
   FrameWriter(Out(), Op::kQueueOp).U64(req).U8(uint8_t(op)).Str(q.vhost_name()).Str(q.name())
       .U8(flags).Finish();

@@ -64,6 +64,14 @@ class RemoteHome {
   void QueueOp(const Queue& q, peer::QueueOp op, uint8_t flags,
                std::function<void(Result<std::pair<uint64_t, uint64_t>>)> done);
 
+  // Declares a queue on the member (placed there by a queue master locator): done with
+  // its counts (ready, consumers) or the refusal; `reached` false when the member
+  // could not be asked at all.
+  using Declared = std::function<void(Result<std::pair<uint64_t, uint64_t>>, bool reached)>;
+  void Declare(const std::string& vhost, const QueueSpec& spec, Declared done);
+  // Known to be down (a dial failed a moment ago).
+  bool known_down() const { return Unreachable(); }
+
   // NOT_FOUND as RabbitMQ words a queue whose member is down.
   Status Down(const std::string& vhost, const std::string& queue) const;
 
@@ -87,6 +95,7 @@ class RemoteHome {
   void Connected(int fd);
   void Broke(const Status& why);
   uint64_t Request(const Queue& q, Handler h);
+  uint64_t Request(const std::string& vhost, const std::string& queue, Handler h);
   Status OnFrame(const peer::Frame& f);
   Status OnDeliver(peer::FieldReader& r);
   Status OnCancelled(peer::FieldReader& r);

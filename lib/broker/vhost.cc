@@ -380,6 +380,15 @@ std::optional<std::string> Vhost::AlternateExchange(const Exchange& x) const {
   return std::nullopt;
 }
 
+std::string Vhost::Locator(const std::string& name, const amqp::FieldTable& args) const {
+  if (const auto* v = args.Find("x-queue-master-locator"))
+    if (const auto* s = std::get_if<std::string>(&v->value)) return *s;
+  const nlohmann::json policy = QueuePolicy(name);
+  if (auto it = policy.find("queue-master-locator"); it != policy.end() && it->is_string())
+    return it->get<std::string>();
+  return "client-local";
+}
+
 nlohmann::json Vhost::QueuePolicy(const std::string& name) const {
   if (!policies_ || !operator_policies_) return nlohmann::json::object();
   policy::Resource r{name, policy::ResourceKind::kQueue};

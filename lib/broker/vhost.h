@@ -124,6 +124,11 @@ class Vhost {
   // Queue::Recover. Durable exchanges and bindings and stand-ins the metadata no longer
   // has (another member deleted them) go.
   void Restore(const meta::State& state);
+  // Where a new queue goes (x-queue-master-locator, else the queue-master-locator policy):
+  // "client-local" (the default), "min-masters" or "random".
+  std::string Locator(const std::string& name, const amqp::FieldTable& args) const;
+  // A stand-in for `record` (a queue its member just declared for this node).
+  std::shared_ptr<Queue> AdoptStandIn(const meta::Queue& record) { return MakeStandIn(record); }
   // Drops a stand-in without touching the metadata (its member deleted the queue).
   void DropStandIn(const std::string& name);
 

@@ -317,6 +317,16 @@ class NodeImpl : public control::NodeApi {
     o.cluster_name = config_.cluster_name;
     o.exchange_types = [this](const std::string& name) { return plugins_->FindExchangeType(name); };
     o.on_event = [this](const plugin::Event& e) { plugins_->Emit(e); };
+    // Standalone nodes have no other members; the engine only dials stand-ins' members.
+    o.dial_peer = [this](const std::string& node, std::function<void(int, std::string)> done) {
+      cluster_->DialBroker(node, std::move(done));
+    };
+    o.members = [this] {
+      std::vector<std::string> out;
+      for (const auto& m : cluster_->Members()) out.push_back(m.node);
+      return out;
+    };
+    if (!cluster_) o.dial_peer = nullptr, o.members = nullptr;
     return o;
   }
 
@@ -392,6 +402,11 @@ class NodeImpl : public control::NodeApi {
     o.run_dir = env_.run_dir;
     o.store = store_.get();
     o.metadata_changed = [this] { MetadataChanged(); };
+    // A member's clients use this node's queues; only while the app runs.
+    o.on_broker_link = [this](const std::string& node, int fd) {
+      if (broker_) broker_->AcceptPeer(node, fd);
+      else ::close(fd);
+    };
     o.local_facts = [this] { return control::PeerFacts(*this); };
     o.control = [this](const json& req) {
       std::map<std::string, std::string> query;

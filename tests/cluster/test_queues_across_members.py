@@ -235,3 +235,38 @@ def test_a_non_durable_queue_is_known_to_every_member_until_its_member_restarts(
                 if c.is_open:
                     c.close()
         assert eventually(gone, timeout=10)
+
+
+def holders(node):
+    """{queue: the member holding it} from the replicated definitions."""
+    import json
+    d = json.loads(ok(node.ctl("export_definitions", "-")).stdout)
+    return {q["name"]: q.get("node") for q in d["queues"]}
+
+
+def test_queue_master_locators_place_new_queues(three):
+    n1, n2, n3 = three
+    c1, ch1 = connect(n1)
+    for name in ("a1", "a2"):
+        ch1.queue_declare(name, durable=True)  # client-local, the default
+    ch1.queue_declare("placed", durable=True, arguments={"x-queue-master-locator": "min-masters"})
+    # Declared through n1, it lives on a member holding fewer queues, and n1 uses it.
+    assert holders(n1)["placed"] in (n2.name, n3.name)
+    ch1.basic_publish("", "placed", b"over there")
+    assert eventually(lambda: ch1.queue_declare("placed", passive=True).method.message_count == 1)
+    # The policy does it too; the argument wins over it.
+    ok(n1.ctl("set_policy", "spread", "^spread", '{"queue-master-locator":"random"}',
+              "--apply-to", "queues"))
+    assert eventually(lambda: "spread" in n1.ctl("list_policies").stdout)
+    for i in range(12):
+        ch1.queue_declare(f"spread{i}", durable=True)
+    ch1.queue_declare("spread-local", durable=True,
+                      arguments={"x-queue-master-locator": "client-local"})
+    placed = holders(n1)
+    assert len({placed[f"spread{i}"] for i in range(12)}) > 1, "random spreads them"
+    assert placed["spread-local"] == n1.name
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
+        ch1.queue_declare("bad", durable=True, arguments={"x-queue-master-locator": "nearest"})
+    assert e.value.reply_code == 406
+    assert "invalid arg 'x-queue-master-locator'" in e.value.reply_text
+    c1.close()
