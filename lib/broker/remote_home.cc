@@ -18,6 +18,7 @@ using peer::FrameWriter;
 using peer::Op;
 
 constexpr int64_t kRetryMs = 1000;  // after a failed dial, operations fail at once this long
+constexpr int64_t kAnswerWithinMs = 15000;
 
 // The code and text of a kReply: OK, the refusal it carries, or BadInput when malformed.
 Status ReplyStatus(FieldReader& r) {
@@ -41,10 +42,12 @@ Result<std::pair<uint64_t, uint64_t>> Counts(const peer::Frame& f) {
 
 }  // namespace
 
-RemoteHome::RemoteHome(Core& core, std::string node) : core_(core), node_(std::move(node)) {}
+RemoteHome::RemoteHome(Core& core, std::string node)
+    : core_(core), node_(std::move(node)), watch_(core.io) {}
 
 RemoteHome::~RemoteHome() {
   *alive_ = false;
+  watch_.cancel();
   if (link_) link_->Detach();
 }
 
@@ -183,8 +186,25 @@ uint64_t RemoteHome::Request(const Queue& q, Handler h) {
 
 uint64_t RemoteHome::Request(const std::string& vhost, const std::string& queue, Handler h) {
   const uint64_t id = ++next_id_;
-  pending_[id] = Pending{vhost, queue, std::move(h)};
+  pending_[id] = Pending{vhost, queue, std::move(h), Core::NowMs()};
+  Watch();
   return id;
+}
+
+void RemoteHome::Watch() {
+  if (watching_ || pending_.empty()) return;
+  watching_ = true;
+  watch_.expires_after(std::chrono::seconds(1));
+  watch_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](std::error_code ec) {
+    if (ec || alive.expired()) return;
+    watching_ = false;
+    if (pending_.empty()) return;
+    // Requests are answered in order: the oldest is the first.
+    if (Core::NowMs() - pending_.begin()->second.asked_at >= kAnswerWithinMs)
+      Broke(Status::Unavailable("node " + node_ + " did not answer within " +
+                                std::to_string(kAnswerWithinMs / 1000) + " seconds"));
+    Watch();
+  });
 }
 
 void RemoteHome::Declare(const std::string& vhost, const QueueSpec& spec, Declared done) {

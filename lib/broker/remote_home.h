@@ -8,9 +8,11 @@
 // When the member cannot be reached or the link breaks, what waits on it fails as
 // RabbitMQ fails it when a queue's node is down: publishes are nacked, consumers are
 // cancelled (basic.cancel), and operations are refused with NOT_FOUND "home node ... of
-// durable queue ... is down or inaccessible". Internal to lib/broker; owned by the core.
+// durable queue ... is down or inaccessible"; so does a member that leaves a request
+// unanswered for 15 seconds. Internal to lib/broker; owned by the core.
 #pragma once
 
+#include <asio.hpp>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -80,6 +82,7 @@ class RemoteHome {
   struct Pending {
     std::string vhost, queue;  // for the error when the member is down
     Handler handler;
+    int64_t asked_at;  // steady ms
   };
   struct ConfirmWait {
     uint64_t id, channel, seq;
@@ -120,6 +123,11 @@ class RemoteHome {
   std::vector<uint64_t> settles_[3];      // delivery numbers to settle, by peer::Settle
   std::set<std::pair<std::string, std::string>> flowing_;  // stand-ins told to slow down
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  // A member that keeps the link open but stops answering (a paused process) is taken
+  // for down once a request has waited kAnswerWithinMs.
+  void Watch();
+  asio::steady_timer watch_;
+  bool watching_ = false;
 };
 
 }  // namespace warren::broker

@@ -270,3 +270,29 @@ def test_queue_master_locators_place_new_queues(three):
     assert e.value.reply_code == 406
     assert "invalid arg 'x-queue-master-locator'" in e.value.reply_text
     c1.close()
+
+
+def test_a_home_that_stops_answering_is_taken_for_down(three):
+    import signal
+    n1, n2, _ = three
+    fill(three, "frozen", [b"x"])
+    c2, ch2 = connect(n2)
+    assert ch2.queue_declare("frozen", passive=True).method.message_count == 1
+    os.kill(n1.pid, signal.SIGSTOP)
+    try:
+        t0 = time.time()
+        with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
+            ch2.basic_get("frozen")
+        assert e.value.reply_code == 404
+        assert "is down or inaccessible" in e.value.reply_text
+        assert 10 < time.time() - t0 < 30
+    finally:
+        os.kill(n1.pid, signal.SIGCONT)
+    # Answering again, it is used again (a second after the failure).
+    def count():
+        try:
+            return c2.channel().queue_declare("frozen", passive=True).method.message_count
+        except pika.exceptions.ChannelClosedByBroker:
+            return None
+    assert eventually(lambda: count() == 1)
+    c2.close()
