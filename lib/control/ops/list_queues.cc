@@ -45,7 +45,8 @@ json DownRow(const meta::Queue& q) {
 // Path: /api/queues/{vhost}?local=&online=&offline=&timeout=<ms>; rows as the engine
 // lists them (broker.h). As rabbitmqctl list_queues in a cluster: this node's queues,
 // those of every other member that answers (each lists its own: "local"), and the
-// durable queues of the members that do not, as down. local=true lists this node's
+// durable queues of the members that do not, as down (their non-durable queues are in
+// the metadata too, but RabbitMQ lists only durable ones). local=true lists this node's
 // alone and wins over the others; online=true only the answering members' queues;
 // offline=true only the down ones. A node alone has no down queues.
 Result<json> ListQueues(OpContext& ctx, const OpRequest& req) {
@@ -68,7 +69,8 @@ Result<json> ListQueues(OpContext& ctx, const OpRequest& req) {
   }
   if (!offline) return rows;
   for (const auto& [key, q] : State(ctx).queues())
-    if (q.vhost == vhost && !q.node.empty() && !up.count(q.node)) rows.push_back(DownRow(q));
+    if (q.durable && q.vhost == vhost && !q.node.empty() && !up.count(q.node))
+      rows.push_back(DownRow(q));
   return rows;
 }
 
