@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,9 @@ class Broker {
   virtual void Accept(int fd) = 0;
   // Takes ownership of a peer link member `node` opened to use this node's queues.
   virtual void AcceptPeer(const std::string& node, int fd) = 0;
+  // Fault injection (tests of partitions): drops the peer links with `nodes`, as if
+  // the network to them were cut.
+  virtual void CutPeers(const std::set<std::string>& nodes) = 0;
   // Closes every client connection with 320 CONNECTION_FORCED (stop_app, shutdown).
   virtual void CloseAll(const std::string& reason) = 0;
   // Metadata changed (a vhost deleted, a policy set): re-read what the engine caches.

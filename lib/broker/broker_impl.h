@@ -69,6 +69,15 @@ class BrokerImpl : public Broker {
     s->Start();
   }
 
+  void CutPeers(const std::set<std::string>& nodes) override {
+    for (auto& [node, home] : core_.homes)
+      if (nodes.count(node)) home->Drop(Status::Unavailable("the network is cut (fault injection)"));
+    std::vector<std::shared_ptr<HomeSession>> cut;
+    for (auto& [raw, s] : core_.sessions)
+      if (nodes.count(s->peer())) cut.push_back(s);
+    for (auto& s : cut) s->Drop();
+  }
+
   void CloseAll(const std::string& reason) override {
     std::vector<std::shared_ptr<Connection>> all;
     for (auto& [raw, c] : core_.connections) all.push_back(c);

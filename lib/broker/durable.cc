@@ -134,7 +134,12 @@ void Vhost::Prune(const meta::State& state) {
     if (!x->spec().durable) continue;
     std::vector<Binding> unbound;
     for (const Binding& b : x->bindings()) {
-      if (RecordedDestination(b.destination) == Recorded::kNo) continue;
+      const Recorded r = RecordedDestination(b.destination);
+      // A binding to a non-durable queue is recorded only in a cluster, where the
+      // queue itself is.
+      if (r == Recorded::kNo ||
+          (r == Recorded::kTransient && !(queue_record_ && queue_record_(b.destination.name))))
+        continue;
       meta::Binding m{name_, name, b.destination.name, b.destination.exchange ? "exchange" : "queue",
                       b.key, FieldTableToJson(b.args)};
       if (!state.bindings().count(meta::KeyOf(m))) unbound.push_back(b);

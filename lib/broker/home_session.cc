@@ -322,6 +322,11 @@ Status HomeSession::OnDeclare(FieldReader& r) {
   return Status::OK();
 }
 
+void HomeSession::Drop() {
+  link_->Detach();
+  End();
+}
+
 void HomeSession::End() {
   // As when a client connection closes: consumers first, then what they had unsettled
   // goes back, in order.

@@ -32,6 +32,8 @@ class HomeSession : public ConsumerSink {
   // An fdatasync finished: confirms waiting for it go out.
   void ConfirmsResolved();
   const std::string& peer() const;
+  // Ends the session as if the member went away (fault injection); may destroy it.
+  void Drop();
 
   bool CanDeliver(const Consumer& c) const override;
   void Deliver(Consumer& c, Entry entry) override;

@@ -74,6 +74,9 @@ class RemoteHome {
   // Known to be down (a dial failed a moment ago).
   bool known_down() const { return Unreachable(); }
 
+  // Ends the link as if the member went down (fault injection).
+  void Drop(const Status& why) { Broke(why); }
+
   // NOT_FOUND as RabbitMQ words a queue whose member is down.
   Status Down(const std::string& vhost, const std::string& queue) const;
 

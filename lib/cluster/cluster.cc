@@ -338,6 +338,22 @@ void ClusterImpl::DialBroker(const std::string& node,
   uv_->Kick();
 }
 
+void ClusterImpl::Cut(const std::set<std::string>& nodes) {
+  std::set<std::string> addresses;
+  std::set<uint64_t> ids;
+  for (const auto& node : nodes) {
+    const ClusterMember* member = members_.Find(node);
+    auto address = member ? Result<std::string>(member->address) : Locate(node);
+    if (address.ok()) addresses.insert(*address);
+    ids.insert(RaftId(node));
+  }
+  if (!nodes.empty()) log::Warning("fault injection: the network to " + std::to_string(nodes.size()) + " node(s) is cut");
+  else log::Warning("fault injection: the network is whole again");
+  dist_->Cut(nodes, std::move(addresses));
+  if (raft_) raft_->Cut(ids);
+  uv_->Kick();
+}
+
 void ClusterImpl::PostChanged() {
   if (change_posted_ || !o_.metadata_changed) return;
   change_posted_ = true;

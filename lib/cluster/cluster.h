@@ -14,6 +14,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -119,6 +120,11 @@ class Cluster {
   // done(-1, reason), later, on the Asio thread.
   virtual void DialBroker(const std::string& node,
                           std::function<void(int fd, std::string error)> done) = 0;
+
+  // Fault injection for tests of partitions (docs/clustering.md): drops every link with
+  // `nodes` (inter-node requests, Raft) and refuses new ones, until called again with
+  // other nodes (none: healed).
+  virtual void Cut(const std::set<std::string>& nodes) = 0;
 
   // Closes the transport and the log.
   virtual void Close() = 0;

@@ -113,6 +113,18 @@ class DistImpl : public Dist {
     else c->queued.push_back(std::move(frame));
   }
 
+  void Cut(std::set<std::string> nodes, std::set<std::string> addresses) override {
+    cut_nodes_ = std::move(nodes);
+    cut_addresses_ = std::move(addresses);
+    auto all = conns_;
+    for (auto& c : all) {
+      const bool cut = c->side == Conn::Side::kClient
+                           ? cut_addresses_.count(c->address) > 0
+                           : c->server && cut_nodes_.count(c->server->hello().node) > 0;
+      if (cut) Shut(c, Status::Unavailable("the network is cut (fault injection)"));
+    }
+  }
+
   void Close() override {
     if (closed_) return;
     closed_ = true;
@@ -127,6 +139,8 @@ class DistImpl : public Dist {
   // --- connections -------------------------------------------------------------
 
   Result<std::shared_ptr<Conn>> Open(const std::string& address, Hello hello) {
+    if (cut_addresses_.count(address))
+      return Status::Unavailable("the network to " + address + " is cut (fault injection)");
     WARREN_ASSIGN_OR_RETURN(auto hp, SplitAddress(address));
     sockaddr_storage addr{};
     if (!Resolve(hp.first, hp.second, addr))
@@ -261,6 +275,8 @@ class DistImpl : public Dist {
       return Status::OK();
     }
     auto step = c->server->OnFrame(f);
+    if (step.ok() && cut_nodes_.count(c->server->hello().node))
+      return Status::Unavailable("the network to " + c->server->hello().node + " is cut");
     if (!step.ok()) {
       log::Warning(step.status().message());
       uv_read_stop(reinterpret_cast<uv_stream_t*>(&c->tcp));
@@ -418,6 +434,7 @@ class DistImpl : public Dist {
   uint64_t next_id_ = 0;
   std::set<std::shared_ptr<Conn>> conns_;
   std::map<std::string, std::shared_ptr<Conn>> rpc_;
+  std::set<std::string> cut_nodes_, cut_addresses_;  // fault injection (Cut)
 
   friend class Dist;
 };

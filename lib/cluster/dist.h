@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -51,6 +52,9 @@ class Dist {
   // cannot be reached, Timeout after `timeout`.
   virtual void Call(const std::string& address, json request, Reply done,
                     std::chrono::milliseconds timeout = std::chrono::seconds(10)) = 0;
+  // Fault injection (tests of partitions): connections from `nodes` and to `addresses`
+  // are refused and those open now closed, until another Cut changes the sets.
+  virtual void Cut(std::set<std::string> nodes, std::set<std::string> addresses) = 0;
   // Closes the listener and every connection; pending calls fail with Unavailable.
   virtual void Close() = 0;
   virtual int port() const = 0;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "auth/password.h"
@@ -451,6 +452,7 @@ class NodeImpl : public control::NodeApi {
       // memory alarm) follows what the node holds, not what it once held.
       if (++monitor_ticks_ % 10 == 0) ::malloc_trim(0);
       CheckResources();
+      CheckFaults();
       CheckPartition();
       ScheduleMonitor();
     });
@@ -478,6 +480,23 @@ class NodeImpl : public control::NodeApi {
         log::Warning("pause_minority: cannot resume the app yet: " + s.message());
       }
     }
+  }
+
+  // Fault injection for tests of partitions (docs/clustering.md): the file named by
+  // WARREN_TEST_CUT_FILE lists, one per line, the nodes this node's network to is cut.
+  void CheckFaults() {
+    static const char* path = std::getenv("WARREN_TEST_CUT_FILE");
+    if (!path || !cluster_) return;
+    std::set<std::string> cut;
+    if (auto text = store::ReadWholeFile(path); text.ok()) {
+      std::istringstream in(*text);
+      for (std::string line; std::getline(in, line);)
+        if (!line.empty()) cut.insert(line);
+    }
+    if (cut == cut_) return;
+    cut_ = cut;
+    cluster_->Cut(cut);
+    if (broker_) broker_->CutPeers(cut);
   }
 
   // connection.blocked's reason, as RabbitMQ words it; empty without an alarm.
@@ -533,6 +552,7 @@ class NodeImpl : public control::NodeApi {
   std::unique_ptr<plugin::Host> plugins_;
   std::unique_ptr<broker::Broker> broker_;
   std::unique_ptr<cluster::Cluster> cluster_;
+  std::set<std::string> cut_;  // CheckFaults
   AppState app_ = AppState::kStopped;
   bool memory_alarm_ = false;
   bool disk_alarm_ = false;

@@ -68,6 +68,7 @@ class ClusterImpl : public Cluster, public StateMachine {
 
   void DialBroker(const std::string& node,
                   std::function<void(int fd, std::string error)> done) override;
+  void Cut(const std::set<std::string>& nodes) override;
   void Close() override;
 
   // --- the replicated state machine (raft/raft_log.h) ----------------------

@@ -480,6 +480,11 @@ void RaftLog::Accept(uint64_t peer_id, const std::string& peer_address, int fd) 
   impl_->uv_->Kick();
 }
 
+void RaftLog::Cut(const std::set<uint64_t>& ids) {
+  impl_->AssertOwner();
+  if (impl_->transport_) impl_->transport_->Cut(ids);
+}
+
 std::vector<Member> RaftLog::Members() const {
   std::vector<Member> members;
   if (impl_->state_ != State::kStarted) return members;

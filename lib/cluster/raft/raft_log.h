@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -120,6 +121,8 @@ class RaftLog {
   // Gives raft a connected, authenticated socket that member `peer_id` opened to us;
   // the RaftLog owns `fd` from here (it is closed when not started or closed).
   void Accept(uint64_t peer_id, const std::string& peer_address, int fd);
+  // Fault injection (tests of partitions): drops the connections with servers `ids`.
+  void Cut(const std::set<uint64_t>& ids);
 
   std::vector<Member> Members() const;      // the latest configuration, committed or not
   std::optional<Member> Leader() const;     // as this node knows it; nothing in elections

@@ -15,6 +15,7 @@ struct Transport::Dial {
   Transport* transport;
   raft_uv_connect* req;
   raft_uv_connect_cb cb;
+  uint64_t id = 0;
   bool answered = false;
   int fd = -1;
   std::string error;
@@ -79,7 +80,7 @@ int Transport::Connect(raft_uv_transport* t, raft_uv_connect* req, raft_id id,
     return RAFT_NOCONNECTION;
   }
   req->cb = cb;
-  auto dial = std::make_shared<Dial>(Dial{self, req, cb});
+  auto dial = std::make_shared<Dial>(Dial{self, req, cb, id});
   self->dials_.push_back(dial);
   // The answer is always delivered from the loop (through wake_), never from inside
   // this call: raft does not expect its callback before connect() returns.
@@ -119,7 +120,7 @@ void Transport::OnWake() {
       d->cb(d->req, nullptr, RAFT_NOCONNECTION);
       continue;
     }
-    uv_stream_t* stream = Wrap(fd);
+    uv_stream_t* stream = Wrap(fd, d->id);
     d->cb(d->req, stream, stream != nullptr ? 0 : RAFT_NOCONNECTION);
   }
   RunDeferred();
@@ -133,7 +134,31 @@ void Transport::RunDeferred() {
   }
 }
 
-uv_stream_t* Transport::Wrap(int fd) {
+Transport::Endpoints Transport::EndpointsOf(int fd) {
+  Endpoints e;
+  socklen_t len = sizeof e.local;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&e.local), &len);
+  len = sizeof e.peer;
+  ::getpeername(fd, reinterpret_cast<sockaddr*>(&e.peer), &len);
+  return e;
+}
+
+void Transport::Cut(const std::set<uint64_t>& ids) {
+  // raft owns the streams and closes them itself; a socket shut down under it reads
+  // as the peer gone. An fd raft has closed meanwhile (maybe reused) no longer has
+  // the endpoints it had and is left alone.
+  std::erase_if(streams_, [&](const Stream& s) {
+    const Endpoints now = EndpointsOf(s.fd);
+    const bool same = std::memcmp(&now, &s.endpoints, sizeof now) == 0;
+    if (!same) return true;
+    if (!ids.count(s.id)) return false;
+    ::shutdown(s.fd, SHUT_RDWR);
+    return true;
+  });
+}
+
+uv_stream_t* Transport::Wrap(int fd, uint64_t id) {
+  streams_.push_back(Stream{id, fd, EndpointsOf(fd)});
   // raft releases streams it owns with raft_free() after uv_close().
   auto* tcp = static_cast<uv_tcp_t*>(raft_malloc(sizeof(uv_tcp_t)));
   if (tcp == nullptr) {
@@ -155,7 +180,7 @@ void Transport::Accept(uint64_t id, const std::string& address, int fd) {
     CloseFd(fd);
     return;
   }
-  if (uv_stream_t* stream = Wrap(fd)) accept_cb_(&iface_, id, address.c_str(), stream);
+  if (uv_stream_t* stream = Wrap(fd, id)) accept_cb_(&iface_, id, address.c_str(), stream);
 }
 
 void Transport::Close(raft_uv_transport* t, raft_uv_transport_close_cb cb) {

@@ -15,6 +15,8 @@ extern "C" {
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
+#include <sys/socket.h>
 #include <string>
 #include <vector>
 
@@ -36,6 +38,11 @@ class Transport {
   // listening (not started, or closing).
   void Accept(uint64_t id, const std::string& address, int fd);
 
+  // Fault injection (tests of partitions): the streams to and from the servers `ids`
+  // are shut down; raft then drops them (new ones are the dialer's and acceptor's
+  // business).
+  void Cut(const std::set<uint64_t>& ids);
+
   // Runs `task` from the loop soon, never inside this call. False when the transport
   // is not open (not initialized, or closing): then the caller runs it itself.
   bool Defer(std::function<void()> task);
@@ -53,8 +60,19 @@ class Transport {
   void OnWake();           // in the loop: answered dials to raft, deferred tasks
   void OnClosed();         // in the loop: fails what is left, then tells raft
   void RunDeferred();
-  // A stream for `fd`, allocated as raft frees it; null (fd closed) on failure.
-  uv_stream_t* Wrap(int fd);
+  // A stream for `fd` (to or from server `id`), allocated as raft frees it; null (fd
+  // closed) on failure.
+  uv_stream_t* Wrap(int fd, uint64_t id);
+  struct Endpoints {
+    sockaddr_storage local{}, peer{};
+  };
+  static Endpoints EndpointsOf(int fd);
+  struct Stream {
+    uint64_t id;
+    int fd;
+    Endpoints endpoints;  // to tell the socket from a later one reusing its fd
+  };
+  std::vector<Stream> streams_;
 
   uv_loop_t* loop_;
   Dialer dial_;

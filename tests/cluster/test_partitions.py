@@ -1,0 +1,128 @@
+"""Partitions between running members, made with the transport's fault switch
+(docs/clustering.md, "Testing partitions"): each node reads the file
+WARREN_TEST_CUT_FILE names, listing the nodes its network to is cut. The minority side
+refuses metadata changes and pauses (pause_minority); nothing committed is lost when
+the network heals."""
+import os
+import socket
+import sys
+import tempfile
+import shutil
+
+import pika
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration", "lib"))
+from amqp_fixture import eventually  # noqa: E402
+from test_cluster import join, ok, users  # noqa: E402
+from warren_node import Node  # noqa: E402
+
+
+@pytest.fixture
+def cuttable(request):
+    handling = getattr(request, "param", None)
+    config = f"cluster_partition_handling: {handling}\n" if handling else None
+    d = tempfile.mkdtemp(prefix="warren-partition-")
+    nodes = []
+    try:
+        for i in range(3):
+            cut = os.path.join(d, f"cut{i}")
+            open(cut, "w").close()
+            n = Node(root=d, env={"WARREN_TEST_CUT_FILE": cut}, config=config)
+            n.cut_file = cut
+            n.start()
+            nodes.append(n)
+        n1, n2, n3 = nodes
+        join(n2, n1)
+        join(n3, n2)
+        yield nodes
+    finally:
+        for n in nodes:
+            n.kill()
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def cut(node, *others):
+    with open(node.cut_file, "w") as f:
+        f.write("".join(o.name + "\n" for o in others))
+
+
+def accepts_amqp(node):
+    try:
+        socket.create_connection(("127.0.0.1", node.port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def test_the_minority_refuses_changes_and_pauses_and_nothing_committed_is_lost(cuttable):
+    n1, n2, n3 = cuttable
+    c, ch = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n1.port)), None
+    ch = c.channel()
+    ch.queue_declare("kept", durable=True)
+    ch.confirm_delivery()
+    for i in range(10):
+        ch.basic_publish("", "kept", f"before{i}".encode(), pika.BasicProperties(delivery_mode=2))
+    c.close()
+    ok(n1.ctl("add_user", "before", "pw"))
+    assert eventually(lambda: "before" in users(n3))
+
+    # n3 is cut off from the two others, which keep a majority.
+    cut(n3, n1, n2)
+    cut(n1, n3)
+    cut(n2, n3)
+    assert eventually(lambda: not accepts_amqp(n3), timeout=15), "pause_minority stops serving"
+    # Paused, it refuses as a stopped app does (RabbitMQ's paused node too).
+    r = n3.ctl("add_user", "minority", "pw")
+    assert r.returncode == 64 and "requires the 'rabbit' app to be running" in r.stderr, r
+    # The majority side goes on: a user, and messages published through n2.
+    ok(n1.ctl("add_user", "during", "pw"))
+    c, ch = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n2.port)), None
+    ch = c.channel()
+    ch.confirm_delivery()
+    for i in range(5):
+        ch.basic_publish("", "kept", f"during{i}".encode(), pika.BasicProperties(delivery_mode=2))
+    c.close()
+    assert "minority" not in users(n1)
+
+    # Healed: n3 serves again and has everything committed meanwhile.
+    for n in cuttable:
+        cut(n)
+    assert eventually(lambda: accepts_amqp(n3), timeout=20)
+    assert eventually(lambda: {"before", "during"} <= users(n3), timeout=10)
+    assert "minority" not in users(n3)
+    c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n3.port))
+    ch = c.channel()
+    assert eventually(lambda: ch.queue_declare("kept", passive=True).method.message_count == 15)
+    bodies = [ch.basic_get("kept", auto_ack=True)[2] for _ in range(15)]
+    assert bodies == [f"before{i}".encode() for i in range(10)] + [f"during{i}".encode() for i in range(5)]
+    c.close()
+
+
+@pytest.mark.parametrize("cuttable", ["autoheal", "ignore"], indirect=True)
+def test_with_autoheal_or_ignore_the_minority_serves_clients_but_changes_nothing(cuttable):
+    n1, n2, n3 = cuttable
+    c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n1.port))
+    c.channel().queue_declare("far", durable=True)
+    c.close()
+    assert eventually(lambda: '"far"' in n3.ctl("export_definitions", "-").stdout)
+    cut(n3, n1, n2)
+    cut(n1, n3)
+    cut(n2, n3)
+    # (The cut takes effect within a second: probed with a change that may go through.)
+    assert eventually(lambda: "no leader" in n3.ctl("add_user", "probe", "pw").stderr, timeout=15)
+    r = n3.ctl("add_user", "minority", "pw")
+    assert r.returncode != 0 and "no leader" in r.stderr, r
+    assert accepts_amqp(n3), "it keeps serving clients"
+    # Its clients cannot reach the queue across the cut: RabbitMQ's words for a down home.
+    c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n3.port))
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
+        c.channel().basic_get("far")
+    assert e.value.reply_code == 404 and "is down or inaccessible" in e.value.reply_text
+    c.close()
+    ok(n1.ctl("add_user", "majority", "pw"))
+    for n in cuttable:
+        cut(n)
+    assert eventually(lambda: "majority" in users(n3), timeout=15)
+    assert "minority" not in users(n1) and "minority" not in users(n3)
