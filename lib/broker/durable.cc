@@ -66,7 +66,9 @@ Status Vhost::PersistQueue(Queue& q, bool declare) {
     c["auto_delete"] = q.spec().auto_delete;
     c["arguments"] = FieldTableToJson(q.spec().args);
   }
-  return Written(persist_(c), ResourceName("queue", q.name(), name_));
+  Status s = persist_(c);
+  if (s.kind() == ErrorKind::kAlreadyExists) return s;  // DeclareQueue takes the other one
+  return Written(s, ResourceName("queue", q.name(), name_));
 }
 
 Vhost::Recorded Vhost::RecordedDestination(const Destination& d) {

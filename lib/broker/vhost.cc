@@ -208,6 +208,9 @@ Result<std::shared_ptr<Queue>> Vhost::DeclareQueue(QueueSpec spec, bool passive)
   queues_[queue_name] = q;
   if (Status s = PersistQueue(*q, true); !s.ok()) {
     queues_.erase(queue_name);
+    // Another member made it a moment before: that one is the queue.
+    if (s.kind() == ErrorKind::kAlreadyExists)
+      if (auto held = StandIn(queue_name)) return held;
     return s;
   }
   Emit(plugin::EventKind::kQueueCreated, queue_name);

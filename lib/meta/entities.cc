@@ -97,6 +97,11 @@ Status State::ApplyEntity(const std::string& op, const json& c) {
     WARREN_ASSIGN_OR_RETURN(q.arguments, Arguments(c));
     if (auto n = c.find("node"); n != c.end() && n->is_string()) q.node = n->get<std::string>();
     if (!vhosts_.count(q.vhost)) return Status::NotFound(NoSuchVhost(q.vhost), "vhost");
+    // Two members declaring the same new queue at once: the first to commit holds it.
+    if (auto it = queues_.find({q.vhost, q.name});
+        it != queues_.end() && !it->second.node.empty() && !q.node.empty() && it->second.node != q.node)
+      return Status::AlreadyExists(Resource("queue", q.name, q.vhost) + " is held by node " +
+                                       it->second.node, "queue");
     queues_[{q.vhost, q.name}] = std::move(q);
     return Status::OK();
   }

@@ -296,3 +296,38 @@ def test_a_home_that_stops_answering_is_taken_for_down(three):
             return None
     assert eventually(lambda: count() == 1)
     c2.close()
+
+
+def test_two_members_declaring_the_same_new_queue_at_once_make_one(three):
+    import threading
+    n1, n2, n3 = three
+    names = [f"race{i}" for i in range(20)]
+    start = threading.Barrier(2)
+    errors = []
+
+    def declare_all(node):
+        try:
+            c, ch = connect(node)
+            start.wait()
+            for name in names:
+                ch.queue_declare(name, durable=True)
+            c.close()
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=declare_all, args=(n,)) for n in (n1, n2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors
+    c3, ch3 = connect(n3)
+    for name in names:
+        ch3.basic_publish("", name, b"one")
+    c3.close()
+    # Each name is one queue: its one message is seen through both declaring members.
+    for n in (n1, n2):
+        c, ch = connect(n)
+        for name in names:
+            assert eventually(lambda: ch.queue_declare(name, passive=True).method.message_count == 1), name
+        c.close()
