@@ -62,6 +62,10 @@ struct NodeEnv {
   std::string node_ip;        // WARREN_NODE_IP_ADDRESS; empty = all interfaces
 };
 
+// force_boot's mark in a node's data directory: its next boot recovers the cluster
+// alone (docs/clustering.md). Written by the node, or by the CLI while it is down.
+inline std::string ForceBootFile(const std::string& data_dir) { return data_dir + "/force_boot"; }
+
 // The cookie in `path`: the file's bytes without trailing line ends, as nodes and
 // the CLI both read it. Unavailable naming the file when it cannot be read or holds
 // nothing (an empty secret would authenticate anyone).

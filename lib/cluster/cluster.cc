@@ -43,11 +43,21 @@ Status ClusterImpl::Boot() {
   dist_ = std::move(dist).value();
   uv_->Kick();
   WARREN_TRY(Publish());
+  std::error_code ec;
+  const bool forced = !o_.force_boot_file.empty() && fs::exists(o_.force_boot_file, ec);
+  if (forced) fs::remove(o_.force_boot_file, ec);
   if (!HasRaftState()) return Status::OK();
   WARREN_TRY(OpenRaft());
+  if (forced) {
+    // The log this member holds becomes the cluster's, with it as the only voter.
+    log::Warning("force_boot: recovering the cluster on this node alone; the other members "
+                 "are forgotten and must be reset before they join again");
+    WARREN_TRY(raft_->Recover({Member{RaftId(o_.self), Address(), Role::kVoter}}));
+  }
   WARREN_TRY(raft_->Start());
   o_.store->SetReplicator([this](const json& c) { return Replicate(c); });
   CatchUp();
+  if (forced) ForgetOthers();
   return Status::OK();
 }
 
@@ -336,6 +346,19 @@ void ClusterImpl::DialBroker(const std::string& node,
   if (!address.ok()) return answer(-1, address.status().message());
   dist_->Dial(*address, Hello{"", "broker", 0, ""}, std::move(answer));
   uv_->Kick();
+}
+
+void ClusterImpl::ForgetOthers() {
+  if (!uv_->RunUntil([&] { return raft_->IsLeader(); }, kLeaderWait)) {
+    log::Error("force_boot: this node did not become the leader; the other members stay listed");
+    return;
+  }
+  for (const auto& m : members_.List()) {
+    if (m.node == o_.self) continue;
+    Status s = ProposeHere(json{{"op", "cluster.remove_node"}, {"node", m.node}});
+    if (s.ok()) log::Info("force_boot: node " + m.node + " is no longer a member");
+    else log::Error("force_boot: cannot forget node " + m.node + ": " + s.message());
+  }
 }
 
 void ClusterImpl::Cut(const std::set<std::string>& nodes) {

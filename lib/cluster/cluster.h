@@ -43,6 +43,9 @@ struct ClusterOptions {
   int dist_port = 25672;
   std::string dir;       // <data dir>/cluster: the Raft log and snapshots
   std::string run_dir;   // where local nodes publish their inter-node port
+  // force_boot's mark (base/node_env.h): when it exists at boot, this member recovers
+  // the cluster alone, and the mark is removed.
+  std::string force_boot_file;
   meta::Store* store = nullptr;
   // The replicated metadata changed (posted to the Asio loop, coalesced).
   std::function<void()> metadata_changed;

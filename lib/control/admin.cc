@@ -49,7 +49,8 @@ Status CheckAppNeed(const Operation& op, AppState state) {
         "with 'rabbitmqctl start_app'.",
         "app_state");
   }
-  if (op.app == AppNeed::kStopped && state != AppState::kStopped) {
+  if ((op.app == AppNeed::kStopped && state != AppState::kStopped) ||
+      (op.app == AppNeed::kNotRunning && state == AppState::kRunning)) {
     return Status::Precondition(
         "this command requires the 'rabbit' app to be stopped on the target node. Stop it "
         "with 'rabbitmqctl stop_app'.",

@@ -20,7 +20,9 @@ using json = nlohmann::json;
 
 // Which app states an operation may run in; others get rabbitmqctl's
 // "this command requires the 'rabbit' app to be running/stopped" (Precondition).
-enum class AppNeed { kAny, kRunning, kStopped };
+// kNotRunning: stopped, or booting and not yet started (a clustered node waiting for
+// a majority).
+enum class AppNeed { kAny, kRunning, kStopped, kNotRunning };
 
 // The user tag the management door requires (the control socket is trusted: the
 // caller already proved it is the node's own user).

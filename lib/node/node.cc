@@ -401,6 +401,7 @@ class NodeImpl : public control::NodeApi {
     o.dist_port = env_.dist_port;
     o.dir = env_.data_dir + "/cluster";
     o.run_dir = env_.run_dir;
+    o.force_boot_file = ForceBootFile(env_.data_dir);
     o.store = store_.get();
     o.metadata_changed = [this] { MetadataChanged(); };
     // A member's clients use this node's queues; only while the app runs.

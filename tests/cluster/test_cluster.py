@@ -48,6 +48,19 @@ def join(node, seed, *flags):
     ok(node.ctl("start_app"))
 
 
+def publish_persistent(node, queue, bodies):
+    """Declares durable `queue` through `node` and publishes `bodies` to it, persistent
+    and confirmed."""
+    import pika
+    c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", node.port))
+    ch = c.channel()
+    ch.queue_declare(queue, durable=True)
+    ch.confirm_delivery()
+    for body in bodies:
+        ch.basic_publish("", queue, body, pika.BasicProperties(delivery_mode=2))
+    c.close()
+
+
 def status(node):
     return json.loads(ok(node.ctl("cluster_status", "--formatter", "json")).stdout)
 
@@ -488,3 +501,37 @@ def test_a_silent_member_does_not_hold_list_queues_past_its_timeout(three):
         assert r.stdout.endswith("name\tstate\nq1\trunning\nq2\trunning\nq3\tdown\n")
     finally:
         os.kill(n3.pid, signal.SIGCONT)
+
+
+def test_force_boot_recovers_a_cluster_that_lost_its_majority(three):
+    import pika
+    n1, n2, n3 = three
+    ok(n1.ctl("add_user", "kept", "pw"))
+    publish_persistent(n1, "survivor", [f"m{i}".encode() for i in range(5)])
+    # Refused while the app runs, as rabbitmqctl refuses it.
+    r = n1.ctl("force_boot")
+    assert r.returncode == 64 and "requires the 'rabbit' app to be stopped" in r.stderr, r
+    # node2 and node3 are lost for good; node1 alone cannot start its app.
+    for n in (n2, n3):
+        n.kill()
+    ok(n1.ctl("stop"))
+    n1.start()
+    r = n1.ctl("await_startup", "--timeout", "3")
+    assert r.returncode != 0
+    # Online (the app is waiting), then offline: both leave the mark for the next boot.
+    r = ok(n1.ctl("force_boot"))
+    assert r.stdout == ""
+    ok(n1.ctl("stop"))
+    r = ok(n1.ctl("force_boot"))
+    assert r.stdout == ""
+    n1.start()
+    ok(n1.ctl("await_startup", "--timeout", "20"))
+    s = status(n1)
+    assert s["disk_nodes"] == [n1.name] and s["running_nodes"] == [n1.name]
+    assert "kept" in users(n1)
+    ok(n1.ctl("add_user", "after", "pw"))  # it leads alone: changes commit again
+    c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n1.port))
+    ch = c.channel()
+    assert [ch.basic_get("survivor", auto_ack=True)[2] for _ in range(5)] == \
+        [f"m{i}".encode() for i in range(5)]
+    c.close()

@@ -15,7 +15,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration", "lib"))
 from amqp_fixture import eventually  # noqa: E402
-from test_cluster import join, ok, users  # noqa: E402
+from test_cluster import join, ok, publish_persistent, users  # noqa: E402
 from warren_node import Node  # noqa: E402
 
 
@@ -58,13 +58,7 @@ def accepts_amqp(node):
 
 def test_the_minority_refuses_changes_and_pauses_and_nothing_committed_is_lost(cuttable):
     n1, n2, n3 = cuttable
-    c, ch = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n1.port)), None
-    ch = c.channel()
-    ch.queue_declare("kept", durable=True)
-    ch.confirm_delivery()
-    for i in range(10):
-        ch.basic_publish("", "kept", f"before{i}".encode(), pika.BasicProperties(delivery_mode=2))
-    c.close()
+    publish_persistent(n1, "kept", [f"before{i}".encode() for i in range(10)])
     ok(n1.ctl("add_user", "before", "pw"))
     assert eventually(lambda: "before" in users(n3))
 
@@ -78,12 +72,7 @@ def test_the_minority_refuses_changes_and_pauses_and_nothing_committed_is_lost(c
     assert r.returncode == 64 and "requires the 'rabbit' app to be running" in r.stderr, r
     # The majority side goes on: a user, and messages published through n2.
     ok(n1.ctl("add_user", "during", "pw"))
-    c, ch = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n2.port)), None
-    ch = c.channel()
-    ch.confirm_delivery()
-    for i in range(5):
-        ch.basic_publish("", "kept", f"during{i}".encode(), pika.BasicProperties(delivery_mode=2))
-    c.close()
+    publish_persistent(n2, "kept", [f"during{i}".encode() for i in range(5)])
     assert "minority" not in users(n1)
 
     # Healed: n3 serves again and has everything committed meanwhile.

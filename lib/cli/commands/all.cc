@@ -91,6 +91,7 @@ const std::vector<CommandSpec>& Commands() {
         JoinCluster(),
         ForgetClusterNode(),
         ChangeClusterNodeType(),
+        ForceBoot(),
         SetClusterName(),
         AwaitOnlineNodes(),
         // Definitions.

@@ -92,6 +92,7 @@ CommandSpec ClusterStatus();
 CommandSpec JoinCluster();
 CommandSpec ForgetClusterNode();
 CommandSpec ChangeClusterNodeType();
+CommandSpec ForceBoot();
 CommandSpec SetClusterName();
 CommandSpec AwaitOnlineNodes();
 

@@ -101,6 +101,8 @@ class ClusterImpl : public Cluster, public StateMachine {
   // Makes this standalone node a cluster of one: its Raft log starts with its current
   // metadata, so nodes that join later receive it.
   Status Form();
+  // force_boot: once this node leads alone, the other members leave the member list.
+  void ForgetOthers();
 
   // join / leave / set_type: forwarded to the leader unless this node leads; a join
   // first makes a standalone node a cluster of one.

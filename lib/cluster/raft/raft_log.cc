@@ -363,13 +363,22 @@ bool RaftLog::HasState() const {
 }
 
 Status RaftLog::Bootstrap(const std::vector<Member>& members) {
+  return SetConfiguration(members, false);
+}
+
+Status RaftLog::Recover(const std::vector<Member>& members) {
+  return SetConfiguration(members, true);
+}
+
+Status RaftLog::SetConfiguration(const std::vector<Member>& members, bool recover) {
+  const char* what = recover ? "recover" : "bootstrap";
   impl_->AssertOwner();
   if (impl_->state_ != State::kOpen) {
-    return Status::Precondition("bootstrap: only before the log is started");
+    return Status::Precondition(std::string(what) + ": only before the log is started");
   }
   bool self_included = std::any_of(members.begin(), members.end(),
                                    [&](const Member& m) { return m.id == impl_->options_.id; });
-  if (!self_included) return Status::BadInput("bootstrap: this server is not a member");
+  if (!self_included) return Status::BadInput(std::string(what) + ": this server is not a member");
   raft_configuration conf;
   raft_configuration_init(&conf);
   int rv = 0;
@@ -379,10 +388,10 @@ Status RaftLog::Bootstrap(const std::vector<Member>& members) {
   }
   if (rv == 0) {
     impl_->ClearError();
-    rv = raft_bootstrap(&impl_->raft_, &conf);
+    rv = recover ? raft_recover(&impl_->raft_, &conf) : raft_bootstrap(&impl_->raft_, &conf);
   }
   raft_configuration_close(&conf);
-  if (rv != 0) return impl_->Error(rv, "bootstrap");
+  if (rv != 0) return impl_->Error(rv, what);
   return Status::OK();
 }
 

@@ -94,6 +94,10 @@ class RaftLog {
   // Writes the first configuration of a new cluster. Precondition when the dir has
   // state or after Start(). REQUIRES: this node is in `members`.
   Status Bootstrap(const std::vector<Member>& members);
+  // Forces the configuration to `members` (this server among them), for a cluster that
+  // lost a majority for good (force_boot): the log this server holds becomes the
+  // cluster's. Before Start(), once.
+  Status Recover(const std::vector<Member>& members);
   // Loads the log (Restore, then replays as it learns what is committed) and starts
   // taking part. A node that neither has state nor bootstrapped waits to be added.
   Status Start();
@@ -137,6 +141,7 @@ class RaftLog {
   void Close(std::function<void()> done);
 
  private:
+  Status SetConfiguration(const std::vector<Member>& members, bool recover);
   class Impl;
   explicit RaftLog(std::unique_ptr<Impl> impl);
   static Result<std::unique_ptr<RaftLog>> OpenOn(UvOnAsio& uv, std::unique_ptr<UvOnAsio> own_uv,

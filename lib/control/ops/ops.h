@@ -75,6 +75,7 @@ WARREN_OP(CheckVirtualHosts);
 WARREN_OP(ClusterStatus);
 WARREN_OP(JoinCluster);
 WARREN_OP(ForgetClusterNode);
+WARREN_OP(ForceBoot);
 WARREN_OP(ChangeClusterNodeType);
 
 // Plugins.
