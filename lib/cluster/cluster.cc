@@ -112,6 +112,22 @@ Status ClusterImpl::Join(const std::string& seed, NodeType type,
   return Status::OK();
 }
 
+Status ClusterImpl::CheckThrough(const std::string& seed) {
+  WARREN_ASSIGN_OR_RETURN(std::string address, Locate(seed));
+  Result<json> facts = CallAndWait(address, {{"op", "facts"}}, kCallTimeout);
+  if (!facts.ok())
+    return Status::Unavailable("{:cannot_connect_to_node, 'Could not connect to the cluster node "
+                               "provided.'}: " + facts.status().message());
+  bool listed = false;
+  if (facts->contains("members"))
+    for (const auto& m : (*facts)["members"]) listed = listed || m == o_.self;
+  if (!raft_ || !listed)
+    return Status::Unavailable("{:inconsistent_cluster, 'The nodes provided do not have this node "
+                               "as part of the cluster.'}");
+  log::Info("updating cluster nodes from " + seed + ": this node is a member of its cluster");
+  return Status::OK();
+}
+
 Status ClusterImpl::Leave() {
   if (!raft_) return Status::OK();
   // Tell the cluster to remove this node: through the leader, which may be us.

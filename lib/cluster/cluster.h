@@ -99,6 +99,11 @@ class Cluster {
   // this node.
   virtual Status Join(const std::string& seed, NodeType type,
                       const std::function<Status()>& wipe) = 0;
+  // update_cluster_nodes: checks through `seed` that this member is still in its
+  // cluster. Raft needs nothing more: the leader reaches every member of the
+  // configuration. Unavailable when the seed cannot be reached or does not list this
+  // node, in RabbitMQ's words.
+  virtual Status CheckThrough(const std::string& seed) = 0;
   // Leaves the cluster (reset): the others remove this node; it becomes standalone.
   virtual Status Leave() = 0;
   // Makes this member a disc (voting) or ram (standby) node; false when it already is.

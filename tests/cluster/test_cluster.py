@@ -535,3 +535,20 @@ def test_force_boot_recovers_a_cluster_that_lost_its_majority(three):
     assert [ch.basic_get("survivor", auto_ack=True)[2] for _ in range(5)] == \
         [f"m{i}".encode() for i in range(5)]
     c.close()
+
+
+def test_update_cluster_nodes_checks_membership_through_the_seed(three, root):
+    n1, n2, n3 = three
+    r = n3.ctl("update_cluster_nodes", n1.name)
+    assert r.returncode == 64 and "requires the 'rabbit' app to be stopped" in r.stderr, r
+    ok(n3.ctl("stop_app"))
+    r = ok(n3.ctl("update_cluster_nodes", n1.name))
+    assert r.stdout == f"Will seed {n3.name} from {n1.name} on next start\n"
+    ok(n3.ctl("start_app"))
+    # A node that is not in the seed's cluster is told so.
+    alone = make_nodes(root, 1)[-1]
+    ok(alone.ctl("stop_app"))
+    r = alone.ctl("update_cluster_nodes", n1.name)
+    assert r.returncode == 69, r
+    assert "{:inconsistent_cluster, 'The nodes provided do not have this node as part of the " \
+           "cluster.'}" in r.stderr

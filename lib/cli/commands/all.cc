@@ -92,6 +92,7 @@ const std::vector<CommandSpec>& Commands() {
         ForgetClusterNode(),
         ChangeClusterNodeType(),
         ForceBoot(),
+        UpdateClusterNodes(),
         SetClusterName(),
         AwaitOnlineNodes(),
         // Definitions.

@@ -93,6 +93,7 @@ CommandSpec JoinCluster();
 CommandSpec ForgetClusterNode();
 CommandSpec ChangeClusterNodeType();
 CommandSpec ForceBoot();
+CommandSpec UpdateClusterNodes();
 CommandSpec SetClusterName();
 CommandSpec AwaitOnlineNodes();
 

@@ -54,6 +54,7 @@ class ClusterImpl : public Cluster, public StateMachine {
               const std::function<Status()>& wipe) override;
 
   Status Leave() override;
+  Status CheckThrough(const std::string& seed) override;
 
   Result<bool> SetType(NodeType type) override;
 

@@ -124,6 +124,8 @@ const std::vector<Operation>& Operations() {
        ops::ChangeClusterNodeType},
       {"forget_cluster_node", "POST", "/api/node/forget-cluster-node", kAdministrator, kAny,
        ops::ForgetClusterNode},
+      {"update_cluster_nodes", "POST", "/api/node/update-cluster-nodes", kAdministrator, kStopped,
+       ops::UpdateClusterNodes},
       {"force_boot", "POST", "/api/node/force-boot", kAdministrator, kNotRunning,
        ops::ForceBoot},
       {"cluster_status", "GET", "/api/node/cluster-status", kMonitoring, kRunning,

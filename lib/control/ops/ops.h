@@ -76,6 +76,7 @@ WARREN_OP(ClusterStatus);
 WARREN_OP(JoinCluster);
 WARREN_OP(ForgetClusterNode);
 WARREN_OP(ForceBoot);
+WARREN_OP(UpdateClusterNodes);
 WARREN_OP(ChangeClusterNodeType);
 
 // Plugins.
