@@ -188,28 +188,43 @@ Status ClusterImpl::Forget(const std::string& node) {
 }
 
 json ClusterImpl::Survey(std::chrono::milliseconds timeout) {
-  json out = Ask({{"op", "facts"}}, timeout);
+  std::map<std::string, std::string> failed;
+  json out = Ask({{"op", "facts"}}, timeout, &failed);
+  // A member whose port refuses connections is down; one that cannot be reached in
+  // time (or at all, across a cut network) while it may be running is cut off.
+  for (const auto& [node, why] : failed)
+    if (why.find("connection refused") == std::string::npos) out[node] = {{"unreachable", true}};
   out[o_.self] = o_.local_facts ? o_.local_facts() : json::object();
   return out;
 }
 
-json ClusterImpl::Ask(const json& request, std::chrono::milliseconds timeout) {
+json ClusterImpl::Ask(const json& request, std::chrono::milliseconds timeout,
+                      std::map<std::string, std::string>* failed) {
   auto waiting = std::make_shared<size_t>(0);
   auto answered = std::make_shared<json>(json::object());
+  auto failures = std::make_shared<std::map<std::string, std::string>>();
   if (!raft_) return *answered;
+  std::vector<std::string> asked;
   for (const auto& m : members_.List()) {
     if (m.node == o_.self) continue;
     const ClusterMember* member = members_.Find(m.node);
     ++*waiting;
+    asked.push_back(m.node);
     // The reply may come after this wait ended: it then lands in `answered` only.
     dist_->Call(member->address, request,
-                [answered, waiting, node = m.node](Result<json> r) {
+                [answered, failures, waiting, node = m.node](Result<json> r) {
                   if (r.ok()) (*answered)[node] = std::move(*r);
+                  else (*failures)[node] = r.status().message();
                   --*waiting;
                 },
                 timeout);
   }
   uv_->RunUntil([&] { return *waiting == 0; }, timeout + 100ms);
+  if (failed) {
+    for (const auto& node : asked)
+      if (!answered->contains(node))
+        (*failed)[node] = failures->count(node) ? failures->at(node) : "no answer in time";
+  }
   return *answered;
 }
 

@@ -117,7 +117,9 @@ class Cluster {
   // Removes `node`, which must be stopped, from the cluster. NotFound when it is not a
   // member; Precondition when it is this node or still running.
   virtual Status Forget(const std::string& node) = 0;
-  // Facts from every member that answers: {node: facts}; silent members are missing.
+  // Facts from every member that answers: {node: facts}. A member that cannot be
+  // reached although its port did not refuse the connection (a cut network, a paused
+  // process) is {node: {"unreachable": true}}; one that is down is missing.
   virtual json Survey(std::chrono::milliseconds timeout) = 0;
   // Sends `request` to every other member at once and waits up to `timeout`: the
   // replies {node: reply} of those that answered in time; errors and silent members

@@ -3,6 +3,7 @@
 WARREN_TEST_CUT_FILE names, listing the nodes its network to is cut. The minority side
 refuses metadata changes and pauses (pause_minority); nothing committed is lost when
 the network heals."""
+import json
 import os
 import socket
 import sys
@@ -104,6 +105,10 @@ def test_with_autoheal_or_ignore_the_minority_serves_clients_but_changes_nothing
     r = n3.ctl("add_user", "minority", "pw")
     assert r.returncode != 0 and "no leader" in r.stderr, r
     assert accepts_amqp(n3), "it keeps serving clients"
+    # cluster_status on the majority side lists the partition (a stopped member is not one).
+    s = json.loads(ok(n1.ctl("cluster_status", "--formatter", "json")).stdout)
+    assert s["partitions"] == {n1.name: [n3.name]}
+    assert f"Node {n1.name} cannot communicate with {n3.name}" in ok(n1.ctl("cluster_status")).stdout
     # Its clients cannot reach the queue across the cut: RabbitMQ's words for a down home.
     c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n3.port))
     with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
@@ -114,4 +119,6 @@ def test_with_autoheal_or_ignore_the_minority_serves_clients_but_changes_nothing
     for n in cuttable:
         cut(n)
     assert eventually(lambda: "majority" in users(n3), timeout=15)
+    s = json.loads(ok(n1.ctl("cluster_status", "--formatter", "json")).stdout)
+    assert s["partitions"] == {}
     assert "minority" not in users(n1) and "minority" not in users(n3)

@@ -65,7 +65,12 @@ class ClusterImpl : public Cluster, public StateMachine {
   Status Forget(const std::string& node) override;
 
   json Survey(std::chrono::milliseconds timeout) override;
-  json Ask(const json& request, std::chrono::milliseconds timeout) override;
+  json Ask(const json& request, std::chrono::milliseconds timeout) override {
+    return Ask(request, timeout, nullptr);
+  }
+  // Also gives, for each member that did not answer, why (its error, or no answer).
+  json Ask(const json& request, std::chrono::milliseconds timeout,
+           std::map<std::string, std::string>* failed);
 
   void DialBroker(const std::string& node,
                   std::function<void(int fd, std::string error)> done) override;

@@ -48,8 +48,10 @@ Result<json> ClusterStatus(OpContext& ctx, const OpRequest&) {
     facts[ctx.node.env().node.full()] = PeerFacts(ctx.node);
   }
   json running = json::array(), listeners = json::object(), alarms = json::array(),
-       maintenance = json::object(), versions = json::object();
+       maintenance = json::object(), versions = json::object(), partitions = json::object();
   for (const auto& [node, f] : facts.items()) {
+    // This node's view: the members it cannot reach although they may be running.
+    if (f.value("unreachable", false)) partitions[ctx.node.env().node.full()].push_back(node);
     if (!f.value("app_running", false)) continue;
     running.push_back(node);
     listeners[node] = f.value("listeners", json::array());
@@ -66,7 +68,7 @@ Result<json> ClusterStatus(OpContext& ctx, const OpRequest&) {
       {"feature_flags", json::array()},
       {"listeners", listeners},
       {"maintenance_status", maintenance},
-      {"partitions", json::object()},
+      {"partitions", partitions},
       {"ram_nodes", ram},
       {"running_nodes", running},
       {"versions", versions},
