@@ -32,6 +32,7 @@ Vhost* Core::FindVhost(const std::string& name) {
       messages.get());
   v->set_local_node(options.node_name);
   v->set_home_of([this](const std::string& node) { return Home(node); });
+  v->set_replicated([this] { return store.replicated(); });
   v->set_queue_record([this, name](const std::string& queue) -> const meta::Queue* {
     const auto& qs = store.state().queues();
     auto it = qs.find({name, queue});

@@ -36,12 +36,18 @@ std::string QueueStoreKey(const std::string& vhost, const std::string& queue) {
 
 Status Vhost::PersistExchange(const Exchange& x, bool declare) {
   const ExchangeSpec& s = x.spec();
-  if (!persist_ || !s.durable) return Status::OK();
+  if (!persist_) return Status::OK();
   json c = {{"op", declare ? "exchange.declare" : "exchange.delete"}, {"vhost", name_},
             {"name", s.name}};
+  // A non-durable exchange is recorded for the other members of a cluster only, with
+  // the member that declared it (it goes when that member restarts).
+  if (!s.durable) {
+    c[kTransient] = true;
+    if (declare) c["node"] = local_node_;
+  }
   if (declare) {
     c["type"] = TypeName(s);
-    c["durable"] = true;
+    c["durable"] = s.durable;
     c["auto_delete"] = s.auto_delete;
     c["internal"] = s.internal;
     c["arguments"] = FieldTableToJson(s.args);
@@ -74,7 +80,8 @@ Status Vhost::PersistQueue(Queue& q, bool declare) {
 Vhost::Recorded Vhost::RecordedDestination(const Destination& d) {
   if (d.exchange) {
     const Exchange* x = FindExchange(d.name);
-    return x && x->spec().durable ? Recorded::kDurable : Recorded::kNo;
+    if (!x) return Recorded::kNo;
+    return x->spec().durable ? Recorded::kDurable : Recorded::kTransient;
   }
   auto q = FindQueue(d.name);
   if (!q || q->spec().exclusive) return Recorded::kNo;
@@ -82,10 +89,11 @@ Vhost::Recorded Vhost::RecordedDestination(const Destination& d) {
 }
 
 Status Vhost::PersistBinding(const Exchange& source, const Binding& b, bool add) {
-  // As in RabbitMQ, a binding persists when both its ends do; one to a non-durable
-  // queue is recorded for the other members of a cluster only.
-  const Recorded r = RecordedDestination(b.destination);
-  if (!persist_ || !source.spec().durable || r == Recorded::kNo) return Status::OK();
+  // As in RabbitMQ, a binding persists when both its ends do; one with a non-durable
+  // end is recorded for the other members of a cluster only.
+  Recorded r = RecordedDestination(b.destination);
+  if (!persist_ || r == Recorded::kNo) return Status::OK();
+  if (!source.spec().durable) r = Recorded::kTransient;
   json c = {{"op", add ? "binding.add" : "binding.delete"},
             {"vhost", name_},
             {"source", source.name()},
@@ -119,9 +127,11 @@ void Vhost::DropStandIn(const std::string& name) {
 void Vhost::Prune(const meta::State& state) {
   // Only entities the metadata would hold: durable exchanges (not the amq.* ones every
   // node declares), stand-ins, and bindings between durable ends.
+  // Non-durable exchanges and bindings are recorded only in a cluster.
+  const bool transient_recorded = replicated_ && replicated_();
   std::vector<std::string> gone;
   for (const auto& [name, x] : exchanges_)
-    if (x->spec().durable && !name.empty() && !ReservedName(name) &&
+    if ((x->spec().durable || transient_recorded) && !name.empty() && !ReservedName(name) &&
         !state.exchanges().count({name_, name}))
       gone.push_back(name);
   for (const auto& name : gone) DropExchange(name, false);
@@ -133,14 +143,12 @@ void Vhost::Prune(const meta::State& state) {
   }
   for (const auto& name : gone) RemoveQueue(name, false);
   for (auto& [name, x] : exchanges_) {
-    if (!x->spec().durable) continue;
+    if ((!x->spec().durable && !transient_recorded) || name.empty() || ReservedName(name)) continue;
     std::vector<Binding> unbound;
     for (const Binding& b : x->bindings()) {
       const Recorded r = RecordedDestination(b.destination);
-      // A binding to a non-durable queue is recorded only in a cluster, where the
-      // queue itself is.
-      if (r == Recorded::kNo ||
-          (r == Recorded::kTransient && !(queue_record_ && queue_record_(b.destination.name))))
+      if (r == Recorded::kNo || ((r == Recorded::kTransient || !x->spec().durable) &&
+                                 !transient_recorded))
         continue;
       meta::Binding m{name_, name, b.destination.name, b.destination.exchange ? "exchange" : "queue",
                       b.key, FieldTableToJson(b.args)};
@@ -154,10 +162,16 @@ void Vhost::Restore(const meta::State& state) {
   const int64_t now = now_();
   if (persist_) Prune(state);
   std::erase_if(dropped_, [&](const std::string& n) { return !state.queues().count({name_, n}); });
+  std::vector<std::string> stale_exchanges;
   for (const auto& [key, e] : state.exchanges()) {
     if (key.first != name_ || FindExchange(e.name)) continue;
+    if (!e.durable && e.node == local_node_) {
+      // This node's non-durable exchange from before it restarted.
+      stale_exchanges.push_back(e.name);
+      continue;
+    }
     auto args = FieldTableFromJson(e.arguments);
-    ExchangeSpec spec{e.name, ExchangeType::kDirect, true, e.auto_delete, e.internal};
+    ExchangeSpec spec{e.name, ExchangeType::kDirect, e.durable, e.auto_delete, e.internal};
     if (!SetExchangeType(spec, e.type) || !args.ok()) {
       log::Warning("not restoring " + ResourceName("exchange", e.name, name_) + ": type '" +
                    e.type + "' (is its plugin enabled?) or its arguments are not usable");
@@ -202,6 +216,10 @@ void Vhost::Restore(const meta::State& state) {
   for (const auto& name : stale) {
     json c = {{"op", "queue.delete"}, {"vhost", name_}, {"name", name}, {kTransient, true}};
     (void)Written(persist_(c), ResourceName("queue", name, name_));
+  }
+  for (const auto& name : stale_exchanges) {
+    json c = {{"op", "exchange.delete"}, {"vhost", name_}, {"name", name}, {kTransient, true}};
+    (void)Written(persist_(c), ResourceName("exchange", name, name_));
   }
 }
 

@@ -119,6 +119,9 @@ class Vhost {
     queue_record_ = std::move(f);
   }
   void set_home_of(std::function<RemoteHome*(const std::string& node)> f) { home_of_ = std::move(f); }
+  // Whether the metadata is a cluster's, which records non-durable exchanges, queues
+  // and bindings too.
+  void set_replicated(std::function<bool()> f) { replicated_ = std::move(f); }
   // Recreates the vhost's durable exchanges, queues (stand-ins for those other members
   // hold) and bindings from the metadata; the queues' messages come back through
   // Queue::Recover. Durable exchanges and bindings and stand-ins the metadata no longer
@@ -155,7 +158,7 @@ class Vhost {
   Status PersistQueue(Queue& q, bool declare);
   Status PersistBinding(const Exchange& source, const Binding& b, bool add);
   // Whether the metadata records a binding to `d`: a durable exchange or queue, or (in a
-  // cluster only) a non-durable, non-exclusive queue.
+  // cluster only) a non-durable exchange or non-exclusive queue.
   enum class Recorded { kNo, kDurable, kTransient };
   Recorded RecordedDestination(const Destination& d);
   Result<Exchange*> BindingEnds(const std::string& source, const Destination& destination);
@@ -180,6 +183,7 @@ class Vhost {
   std::string local_node_;
   std::function<const meta::Queue*(const std::string&)> queue_record_;
   std::function<RemoteHome*(const std::string&)> home_of_;
+  std::function<bool()> replicated_;
   // Stand-ins dropped because their member deleted the queue, until the metadata here
   // no longer has it: no stand-in is made for them from the record in the meantime.
   std::set<std::string> dropped_;

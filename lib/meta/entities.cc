@@ -76,6 +76,7 @@ Status State::ApplyEntity(const std::string& op, const json& c) {
     WARREN_ASSIGN_OR_RETURN(x.auto_delete, Bool(c, "auto_delete", false));
     WARREN_ASSIGN_OR_RETURN(x.internal, Bool(c, "internal", false));
     WARREN_ASSIGN_OR_RETURN(x.arguments, Arguments(c));
+    if (auto n = c.find("node"); n != c.end() && n->is_string()) x.node = n->get<std::string>();
     if (!vhosts_.count(x.vhost)) return Status::NotFound(NoSuchVhost(x.vhost), "vhost");
     // Every node predeclares these; holding them would make snapshots lossy, since
     // imports skip them as RabbitMQ's does.
@@ -166,6 +167,7 @@ void State::EntitiesToDefinitions(json& d) const {
               {"type", x.type},          {"durable", x.durable},
               {"auto_delete", x.auto_delete}, {"arguments", x.arguments}};
     if (x.internal) e["internal"] = true;
+    if (!x.node.empty()) e["node"] = x.node;
     exchanges.push_back(std::move(e));
   }
   d["exchanges"] = std::move(exchanges);
@@ -188,7 +190,7 @@ Status State::EntityCommandsFromDefinitions(const json& d, std::vector<json>& ou
     const std::string name = internal::StrOr(e, "name", "");
     if (e.contains("name") && e["name"].is_string() && (name.empty() || name.rfind("amq.", 0) == 0))
       continue;
-    out.push_back(Pick(e, "exchange.declare", {"vhost", "name", "type", "durable", "auto_delete",
+    out.push_back(Pick(e, "exchange.declare", {"vhost", "name", "type", "durable", "auto_delete", "node",
                                                "internal", "arguments"}));
   }
   WARREN_ASSIGN_OR_RETURN(json queues, internal::Section(d, "queues"));

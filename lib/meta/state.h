@@ -62,6 +62,7 @@ struct Parameter {
 // equivalence and permissions before it submits, the state only records.
 struct Exchange {
   std::string vhost, name, type;
+  std::string node;  // for a non-durable one in a cluster: the member that declared it
   bool durable = true;
   bool auto_delete = false;
   bool internal = false;

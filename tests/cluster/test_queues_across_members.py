@@ -26,6 +26,22 @@ def known_everywhere(nodes, queue):
         assert eventually(lambda: f'"{queue}"' in n.ctl("export_definitions", "-").stdout)
 
 
+def not_found_everywhere(nodes, passive_declare):
+    """Waits until `passive_declare(channel)` answers 404 on every member."""
+    for n in nodes:
+        def gone():
+            c, ch = connect(n)
+            try:
+                passive_declare(ch)
+                return False
+            except pika.exceptions.ChannelClosedByBroker as e:
+                return e.reply_code == 404
+            finally:
+                if c.is_open:
+                    c.close()
+        assert eventually(gone, timeout=10), n.name
+
+
 def fill(nodes, queue, bodies):
     """Declares durable `queue` on nodes[0] with persistent `bodies` in it, and waits
     until every member knows of it."""
@@ -223,18 +239,7 @@ def test_a_non_durable_queue_is_known_to_every_member_until_its_member_restarts(
     ok(n1.ctl("stop"))
     n1.start()
     ok(n1.ctl("await_startup"))
-    for n in three:
-        def gone():
-            c, ch = connect(n)
-            try:
-                ch.queue_declare("scratch", passive=True)
-                return False
-            except pika.exceptions.ChannelClosedByBroker as e:
-                return e.reply_code == 404
-            finally:
-                if c.is_open:
-                    c.close()
-        assert eventually(gone, timeout=10)
+    not_found_everywhere(three, lambda ch: ch.queue_declare("scratch", passive=True))
 
 
 def holders(node):
@@ -331,3 +336,25 @@ def test_two_members_declaring_the_same_new_queue_at_once_make_one(three):
         for name in names:
             assert eventually(lambda: ch.queue_declare(name, passive=True).method.message_count == 1), name
         c.close()
+
+
+def test_a_non_durable_exchange_routes_on_every_member_until_its_member_restarts(three):
+    n1, n2, n3 = three
+    c1, ch1 = connect(n1)
+    ch1.exchange_declare("pidbox", "fanout", durable=False)
+    c1.close()
+    c2, ch2 = connect(n2)
+    assert eventually(lambda: connect(n2)[1].exchange_declare("pidbox", "fanout", passive=True))
+    ch2.queue_declare("inbox", durable=True)
+    ch2.queue_bind("inbox", "pidbox")
+    c2.close()
+    c3, ch3 = connect(n3)
+    assert eventually(lambda: connect(n3)[1].exchange_declare("pidbox", "fanout", passive=True))
+    ch3.basic_publish("pidbox", "", b"to everyone")
+    assert eventually(lambda: ch3.queue_declare("inbox", passive=True).method.message_count == 1)
+    c3.close()
+    assert '"pidbox"' not in n1.ctl("export_definitions", "-").stdout
+    ok(n1.ctl("stop"))
+    n1.start()
+    ok(n1.ctl("await_startup"))
+    not_found_everywhere(three, lambda ch: ch.exchange_declare("pidbox", "fanout", passive=True))
