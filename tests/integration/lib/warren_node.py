@@ -111,6 +111,7 @@ class Node:
         if r.returncode == 0:
             with open(self.pid_file) as f:
                 self.pid = int(f.read().strip())
+            self.started_at = _start_time(self.pid)
             if self not in _live:
                 _live.append(self)
         elif check:
@@ -122,6 +123,10 @@ class Node:
                               capture_output=True, text=True, input=input, timeout=timeout)
 
     def kill(self, sig=signal.SIGKILL):
+        # A node that exited by itself (warrenctl stop) may have its pid reused by
+        # another test's process by now: only the process this node started is killed.
+        if self.pid and _start_time(self.pid) != getattr(self, "started_at", None):
+            self.pid = None
         if self.pid:
             try:
                 os.kill(self.pid, sig)
@@ -156,6 +161,16 @@ def _threads_left(pid):
         return len(os.listdir(f"/proc/{pid}/task")) > 1
     except OSError:
         return False
+
+
+def _start_time(pid):
+    """The process's start time in clock ticks since boot (None when there is none):
+    with the pid, it names one process even after pids wrap around."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _alive(pid):
