@@ -145,6 +145,7 @@ complete -c warrenctl -n '__fish_seen_subcommand_from delete_queue' -s u -l if-u
 complete -c warrenctl -n '__fish_seen_subcommand_from delete_queue' -s p -l vhost -r -d 'for commands that are scoped to a virtual host, virtual host to use'
 complete -c warrenctl -n '__fish_seen_subcommand_from export_definitions' -l format -r -a 'json erlang' -d 'output format to use: json (the default); warren does not write erlang'
 complete -c warrenctl -n '__fish_seen_subcommand_from export_definitions' -F
+complete -c warrenctl -n '__fish_seen_subcommand_from forget_cluster_node' -l offline -d 'Remove the node at the next boot of a node that is not running (down, or waiting for a majority the removed node would give)'
 complete -c warrenctl -n '__fish_seen_subcommand_from get' -l count -r -d 'how many messages to get at most (default: 1)'
 complete -c warrenctl -n '__fish_seen_subcommand_from get' -l ack-mode -r -a 'ack requeue' -d 'ack removes the messages; requeue puts them back (default: ack)'
 complete -c warrenctl -n '__fish_seen_subcommand_from get' -s p -l vhost -r -d 'for commands that are scoped to a virtual host, virtual host to use'

@@ -65,6 +65,8 @@ struct NodeEnv {
 // force_boot's mark in a node's data directory: its next boot recovers the cluster
 // alone (docs/clustering.md). Written by the node, or by the CLI while it is down.
 inline std::string ForceBootFile(const std::string& data_dir) { return data_dir + "/force_boot"; }
+// forget_cluster_node --offline's list (one node per line): the next boot removes them.
+inline std::string ForgetNodesFile(const std::string& data_dir) { return data_dir + "/forget_nodes"; }
 
 // The cookie in `path`: the file's bytes without trailing line ends, as nodes and
 // the CLI both read it. Unavailable naming the file when it cannot be read or holds

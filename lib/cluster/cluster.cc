@@ -2,6 +2,8 @@
 
 #include <filesystem>
 #include <optional>
+#include <set>
+#include <sstream>
 
 #include "base/log.h"
 #include "base/node_env.h"
@@ -46,6 +48,13 @@ Status ClusterImpl::Boot() {
   std::error_code ec;
   const bool forced = !o_.force_boot_file.empty() && fs::exists(o_.force_boot_file, ec);
   if (forced) fs::remove(o_.force_boot_file, ec);
+  std::set<std::string> forget;
+  if (auto text = store::ReadWholeFile(o_.forget_nodes_file); text.ok()) {
+    std::istringstream in(*text);
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty() && line != o_.self) forget.insert(line);
+    fs::remove(o_.forget_nodes_file, ec);
+  }
   if (!HasRaftState()) return Status::OK();
   WARREN_TRY(OpenRaft());
   if (forced) {
@@ -53,11 +62,19 @@ Status ClusterImpl::Boot() {
     log::Warning("force_boot: recovering the cluster on this node alone; the other members "
                  "are forgotten and must be reset before they join again");
     WARREN_TRY(raft_->Recover({Member{RaftId(o_.self), Address(), Role::kVoter}}));
+  } else if (!forget.empty()) {
+    WARREN_TRY(RecoverWithout(forget));
   }
   WARREN_TRY(raft_->Start());
   o_.store->SetReplicator([this](const json& c) { return Replicate(c); });
   CatchUp();
-  if (forced) ForgetOthers();
+  if (forced) {
+    for (const auto& m : members_.List())
+      if (m.node != o_.self) forget.insert(m.node);
+  }
+  // Once a leader is there (the other survivors may start later): see Tick().
+  pending_forget_ = std::move(forget);
+  Tick();
   return Status::OK();
 }
 
@@ -379,16 +396,38 @@ void ClusterImpl::DialBroker(const std::string& node,
   uv_->Kick();
 }
 
-void ClusterImpl::ForgetOthers() {
-  if (!uv_->RunUntil([&] { return raft_->IsLeader(); }, kLeaderWait)) {
-    log::Error("force_boot: this node did not become the leader; the other members stay listed");
-    return;
-  }
-  for (const auto& m : members_.List()) {
-    if (m.node == o_.self) continue;
-    Status s = ProposeHere(json{{"op", "cluster.remove_node"}, {"node", m.node}});
-    if (s.ok()) log::Info("force_boot: node " + m.node + " is no longer a member");
-    else log::Error("force_boot: cannot forget node " + m.node + ": " + s.message());
+Status ClusterImpl::RecoverWithout(const std::set<std::string>& forget) {
+  // The configuration is in the log: started once to read it, then recovered without
+  // the forgotten members before the real start.
+  WARREN_TRY(raft_->Start());
+  std::vector<Member> kept;
+  std::set<uint64_t> gone;
+  for (const auto& node : forget) gone.insert(RaftId(node));
+  for (const Member& m : raft_->Members())
+    if (!gone.count(m.id)) kept.push_back(m);
+  bool closed = false;
+  raft_->Close([&] { closed = true; });
+  uv_->RunUntil([&] { return closed; }, 2s);
+  raft_.reset();
+  WARREN_TRY(OpenRaft());
+  log::Warning("forget_cluster_node --offline: recovering the cluster without " +
+               std::to_string(forget.size()) + " member(s)");
+  return raft_->Recover(kept);
+}
+
+void ClusterImpl::Tick() {
+  if (pending_forget_.empty() || !raft_ || !ready()) return;
+  auto nodes = std::move(pending_forget_);
+  pending_forget_.clear();
+  ForgetMembers(nodes);
+}
+
+void ClusterImpl::ForgetMembers(const std::set<std::string>& nodes) {
+  for (const auto& node : nodes) {
+    if (!members_.Find(node)) continue;
+    Status s = Replicate(json{{"op", "cluster.remove_node"}, {"node", node}});
+    if (s.ok()) log::Info("node " + node + " is no longer a member (forgotten while this node was down)");
+    else log::Error("cannot forget node " + node + ": " + s.message());
   }
 }
 

@@ -46,6 +46,9 @@ struct ClusterOptions {
   // force_boot's mark (base/node_env.h): when it exists at boot, this member recovers
   // the cluster alone, and the mark is removed.
   std::string force_boot_file;
+  // forget_cluster_node --offline's list: when it exists at boot, the members it names
+  // leave the Raft configuration and the member list, and it is removed.
+  std::string forget_nodes_file;
   meta::Store* store = nullptr;
   // The replicated metadata changed (posted to the Asio loop, coalesced).
   std::function<void()> metadata_changed;
@@ -130,6 +133,10 @@ class Cluster {
   // done(-1, reason), later, on the Asio thread.
   virtual void DialBroker(const std::string& node,
                           std::function<void(int fd, std::string error)> done) = 0;
+
+  // Once a second, from the Asio loop: work that waits for the cluster to be ready
+  // (members forgotten while this node was down leave the member list).
+  virtual void Tick() = 0;
 
   // Fault injection for tests of partitions (docs/clustering.md): drops every link with
   // `nodes` (inter-node requests, Raft) and refuses new ones, until called again with

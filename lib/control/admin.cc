@@ -42,15 +42,17 @@ bool Match(std::string_view pattern, std::string_view raw_path,
 
 Dispatched Error(const Status& s) { return {HttpStatusFor(s.kind()), ErrorBody(s)}; }
 
-Status CheckAppNeed(const Operation& op, AppState state) {
-  if (op.app == AppNeed::kRunning && state != AppState::kRunning) {
+}  // namespace
+
+Status CheckAppNeed(AppNeed need, AppState state) {
+  if (need == AppNeed::kRunning && state != AppState::kRunning) {
     return Status::Precondition(
         "this command requires the 'rabbit' app to be running on the target node. Start it "
         "with 'rabbitmqctl start_app'.",
         "app_state");
   }
-  if ((op.app == AppNeed::kStopped && state != AppState::kStopped) ||
-      (op.app == AppNeed::kNotRunning && state == AppState::kRunning)) {
+  if ((need == AppNeed::kStopped && state != AppState::kStopped) ||
+      (need == AppNeed::kNotRunning && state == AppState::kRunning)) {
     return Status::Precondition(
         "this command requires the 'rabbit' app to be stopped on the target node. Stop it "
         "with 'rabbitmqctl stop_app'.",
@@ -59,9 +61,11 @@ Status CheckAppNeed(const Operation& op, AppState state) {
   return Status::OK();
 }
 
+namespace {
+
 Result<json> Run(NodeApi& node, const Operation& op, std::map<std::string, std::string> params,
                  const json& body) {
-  WARREN_TRY(CheckAppNeed(op, node.app_state()));
+  WARREN_TRY(CheckAppNeed(op.app, node.app_state()));
   OpRequest req;
   req.params = std::move(params);
   req.body = body;

@@ -23,6 +23,9 @@ using json = nlohmann::json;
 // kNotRunning: stopped, or booting and not yet started (a clustered node waiting for
 // a majority).
 enum class AppNeed { kAny, kRunning, kStopped, kNotRunning };
+enum class AppState;
+// Precondition in rabbitmqctl's words unless an app in `state` meets `need`.
+Status CheckAppNeed(AppNeed need, AppState state);
 
 // The user tag the management door requires (the control socket is trusted: the
 // caller already proved it is the node's own user).

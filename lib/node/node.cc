@@ -402,6 +402,7 @@ class NodeImpl : public control::NodeApi {
     o.dir = env_.data_dir + "/cluster";
     o.run_dir = env_.run_dir;
     o.force_boot_file = ForceBootFile(env_.data_dir);
+    o.forget_nodes_file = ForgetNodesFile(env_.data_dir);
     o.store = store_.get();
     o.metadata_changed = [this] { MetadataChanged(); };
     // A member's clients use this node's queues; only while the app runs.
@@ -454,6 +455,7 @@ class NodeImpl : public control::NodeApi {
       if (++monitor_ticks_ % 10 == 0) ::malloc_trim(0);
       CheckResources();
       CheckFaults();
+      if (cluster_) cluster_->Tick();
       CheckPartition();
       ScheduleMonitor();
     });

@@ -552,3 +552,23 @@ def test_update_cluster_nodes_checks_membership_through_the_seed(three, root):
     assert r.returncode == 69, r
     assert "{:inconsistent_cluster, 'The nodes provided do not have this node as part of the " \
            "cluster.'}" in r.stderr
+
+
+def test_forget_cluster_node_offline_removes_a_lost_member_at_the_next_boot(three):
+    n1, n2, n3 = three
+    r = n1.ctl("forget_cluster_node", "--offline", n3.name)
+    assert r.returncode == 64 and "requires the 'rabbit' app to be stopped" in r.stderr, r
+    n3.kill()  # lost for good
+    for n in (n1, n2):
+        ok(n.ctl("stop"))
+    # node1 is down: the CLI leaves the list in its data directory.
+    r = ok(n1.ctl("forget_cluster_node", "--offline", n3.name))
+    assert r.stdout == f"Removing node {n3.name} from the cluster\n"
+    for n in (n1, n2):
+        n.start()
+    for n in (n1, n2):
+        ok(n.ctl("await_startup", "--timeout", "20"))
+    for n in (n1, n2):
+        assert eventually(lambda: sorted(status(n)["disk_nodes"]) == sorted([n1.name, n2.name]))
+    ok(n2.ctl("add_user", "two_of_two", "pw"))
+    assert eventually(lambda: "two_of_two" in users(n1))

@@ -1,9 +1,6 @@
-#include <fstream>
-
 #include "base/node_env.h"
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
-#include "control/client.h"
 
 namespace warren::cli::commands {
 
@@ -16,16 +13,9 @@ CommandSpec ForceBoot() {
   c.description =
       "Forces node to start even if it cannot contact or rejoin any of its previously known peers";
   c.doc_guides = {"https://rabbitmq.com/clustering.html"};
-  c.run = [](Invocation& inv) -> Result<json> {
-    Result<json> r = Call(inv, "POST", "/api/node/force-boot", json::object());
-    const bool down = !r.ok() && r.status().kind() == ErrorKind::kUnavailable &&
-                      r.status().subject() == control::kSubjectNodeDown;
-    if (!down) return r;
-    auto env = ResolveNodeEnv(ProcessEnv(), inv.node);
-    if (!env.ok()) return env.status();
-    std::ofstream mark(ForceBootFile(env->data_dir));
-    if (!mark) return Status::Unavailable("cannot write " + ForceBootFile(env->data_dir));
-    return json::object();
+  c.run = [](Invocation& inv) {
+    return OrLeaveForNextBoot(inv, Call(inv, "POST", "/api/node/force-boot", json::object()),
+                              &ForceBootFile, "");
   };
   c.output = [](Invocation&, const json&) { return 0; };
   return c;

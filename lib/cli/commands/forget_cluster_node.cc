@@ -1,3 +1,4 @@
+#include "base/node_env.h"
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
 
@@ -16,8 +17,15 @@ CommandSpec ForgetClusterNode() {
   c.banner = [](const Invocation& inv) {
     return "Removing node " + inv.args[0] + " from the cluster";
   };
-  c.run = [](Invocation& inv) {
-    return Call(inv, "POST", "/api/node/forget-cluster-node", json{{"node", inv.args[0]}});
+  c.flags = {{"offline", 0, false, "",
+              "Remove the node at the next boot of a node that is not running (down, or "
+              "waiting for a majority the removed node would give)"}};
+  c.run = [](Invocation& inv) -> Result<json> {
+    const bool offline = inv.has("offline");
+    Result<json> r = Call(inv, "POST", "/api/node/forget-cluster-node",
+                          json{{"node", inv.args[0]}, {"offline", offline}});
+    if (!offline) return r;
+    return OrLeaveForNextBoot(inv, std::move(r), &ForgetNodesFile, inv.args[0] + "\n");
   };
   return c;
 }

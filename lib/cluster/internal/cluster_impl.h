@@ -75,6 +75,7 @@ class ClusterImpl : public Cluster, public StateMachine {
   void DialBroker(const std::string& node,
                   std::function<void(int fd, std::string error)> done) override;
   void Cut(const std::set<std::string>& nodes) override;
+  void Tick() override;
   void Close() override;
 
   // --- the replicated state machine (raft/raft_log.h) ----------------------
@@ -107,8 +108,11 @@ class ClusterImpl : public Cluster, public StateMachine {
   // Makes this standalone node a cluster of one: its Raft log starts with its current
   // metadata, so nodes that join later receive it.
   Status Form();
-  // force_boot: once this node leads alone, the other members leave the member list.
-  void ForgetOthers();
+  // forget_cluster_node --offline at boot: the Raft configuration without `forget`.
+  Status RecoverWithout(const std::set<std::string>& forget);
+  // After force_boot or forget_cluster_node --offline: `nodes` leave the member list.
+  void ForgetMembers(const std::set<std::string>& nodes);
+  std::set<std::string> pending_forget_;  // members to forget once a leader is known
 
   // join / leave / set_type: forwarded to the leader unless this node leads; a join
   // first makes a standalone node a cluster of one.
