@@ -335,9 +335,11 @@ TEST_CASE("raft_log: a restart restores the last snapshot, then applies what fol
   REQUIRE(c.RunUntil([&] { return n.fsm->state.size() == 20; }));
   CHECK(n.fsm->restores == 1);
   CHECK(n.fsm->state == Commands(1, 20));
-  REQUIRE_FALSE(n.fsm->applied.empty());
-  CHECK(n.fsm->applied.size() < 20);  // only what the snapshot did not hold
-  CHECK(n.fsm->applied.back().second == "c20");
+  // Only what the last snapshot did not hold is applied: nothing at all when libraft
+  // happened to take it after the last command (its snapshots follow batches of
+  // applies, whose size depends on timing).
+  CHECK(n.fsm->applied.size() < 20);
+  if (!n.fsm->applied.empty()) CHECK(n.fsm->applied.back().second == "c20");
   CHECK(StrictlyIncreasing(n.fsm->applied));
 }
 
