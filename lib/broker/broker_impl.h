@@ -222,8 +222,10 @@ class BrokerImpl : public Broker {
 
   void ScheduleTick() {
     tick_.expires_after(std::chrono::milliseconds(100));
-    tick_.async_wait([this](std::error_code ec) {
-      if (ec) return;
+    // A tick that expired while the engine is being destroyed (stop_app runs inside
+    // another handler) is already queued and cannot be cancelled: it must find out.
+    tick_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](std::error_code ec) {
+      if (ec || alive.expired()) return;
       const int64_t now = Core::NowMs();
       for (auto& [name, v] : core_.vhosts) v->Tick(now);
       // Acks and expiries of persistent messages: written and synced within 100 ms.
@@ -235,6 +237,7 @@ class BrokerImpl : public Broker {
 
   Core core_;
   asio::steady_timer tick_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // gone with the engine
   // Exchanges, queues and bindings in the metadata, and its entity revision.
   std::array<size_t, 4> entity_counts_{};
   std::map<std::string, std::string> applied_policies_;  // vhost -> the policies it runs with
