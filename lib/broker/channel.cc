@@ -166,12 +166,7 @@ Status Channel::Consume(const amqp::BasicConsume& m) {
 
 void Channel::DetachConsumer(std::shared_ptr<Consumer> c, bool tell_queue) {
   consumers_.erase(c->tag);
-  if (!tell_queue || c->queue->deleted()) return;
-  if (c->queue->RemoveConsumer(c.get())) {
-    (void)vhost().DeleteQueue(c->queue->name(), false, false, c->queue->spec().owner);
-  } else {
-    c->queue->Drain(Core::NowMs());  // single active consumer: the next one takes over
-  }
+  if (tell_queue) vhost().ConsumerLeft(*c->queue, c.get());
 }
 
 Status Channel::Cancel(const amqp::BasicCancel& m) {

@@ -28,8 +28,7 @@ Status Channel::ConsumeRemote(std::shared_ptr<Consumer> c, bool no_wait) {
   else if (!c->no_ack && channel_prefetch_ != 0) credit = channel_prefetch_;
   conn_.Suspend();
   Core& core = conn_.core();
-  const std::string pid = core.options.node_name + "." + std::to_string(serial_);
-  home->Consume(*c, credit, pid, [&core, serial = serial_, c, no_wait](Status s) {
+  home->Consume(*c, credit, [&core, serial = serial_, c, no_wait](Status s) {
     Channel* ch = Find(core, serial);
     if (!ch) {
       if (s.ok()) c->queue->home()->Cancel(*c);
@@ -117,7 +116,7 @@ Status Channel::DeclareElsewhere(const std::string& node, QueueSpec spec, bool n
     uint32_t ready = 0, consumers = 0;
     if (r.ok()) {
       // Its record may not have reached this node yet: the stand-in is made from ours.
-      if (!ch->vhost().FindQueue(record.name)) ch->vhost().AdoptStandIn(record);
+      if (!ch->vhost().FindQueue(record.name)) ch->vhost().MakeStandIn(record);
       ready = uint32_t(r->first);
       consumers = uint32_t(r->second);
     } else if (!reached) {

@@ -107,7 +107,7 @@ void Connection::Process() {
   }
   events_.clear();
   Result<size_t> decoded = decoder_.Decode({in_.data() + used, in_len_ - used}, events_);
-  if (!HandleEvents(events_, 0)) return;
+  if (!HandleEvents(events_)) return;
   if (state_ == State::kDead) return;
   if (!decoded.ok()) {
     if (state_ != State::kClosing) ConnectionError(decoded.status(), nullptr);
@@ -120,8 +120,8 @@ void Connection::Process() {
   EndBatch();
 }
 
-bool Connection::HandleEvents(std::vector<amqp::FrameEvent>& events, size_t from) {
-  for (size_t i = from; i < events.size(); ++i) {
+bool Connection::HandleEvents(std::vector<amqp::FrameEvent>& events) {
+  for (size_t i = 0; i < events.size(); ++i) {
     if (state_ == State::kDead) return false;
     if (suspended_) {
       // Held until the answer is in; body bytes are borrowed from the input buffer.
@@ -168,7 +168,7 @@ void Connection::Resume(Channel& ch, const Status& error, const amqp::Method* m)
     std::deque<std::string> bytes = std::move(self->held_bytes_);
     self->held_.clear();
     self->held_bytes_.clear();
-    if (!self->HandleEvents(held, 0)) return;
+    if (!self->HandleEvents(held)) return;
     self->EndBatch();
     if (!self->reading_ && self->CanRead()) self->Read();
   });

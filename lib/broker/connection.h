@@ -116,9 +116,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Read();
   bool CanRead() const;
   void Process();
-  // Handles `events` from `from` on, until one suspends the connection (the rest are
-  // then held, their borrowed bytes copied) or fails. False when the connection failed.
-  bool HandleEvents(std::vector<amqp::FrameEvent>& events, size_t from);
+  // Handles `events` in order until one suspends the connection (the rest are then
+  // held, their borrowed bytes copied) or fails. False when the connection died.
+  bool HandleEvents(std::vector<amqp::FrameEvent>& events);
   void EndBatch();
   Status Handle(amqp::FrameEvent& event);
   Status HandleConnectionMethod(amqp::Method& m);

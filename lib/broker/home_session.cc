@@ -127,11 +127,9 @@ Status HomeSession::OnConsume(FieldReader& r) {
   WARREN_ASSIGN_OR_RETURN(std::string_view vhost, r.Str());
   WARREN_ASSIGN_OR_RETURN(std::string_view queue, r.Str());
   WARREN_ASSIGN_OR_RETURN(std::string_view tag, r.Str());
-  WARREN_ASSIGN_OR_RETURN(std::string_view channel_pid, r.Str());
   WARREN_ASSIGN_OR_RETURN(uint8_t flags, r.U8());
   WARREN_ASSIGN_OR_RETURN(uint32_t priority, r.U32());
   WARREN_ASSIGN_OR_RETURN(uint32_t credit, r.U32());
-  (void)channel_pid;
   auto q = LocalQueue(vhost, queue);
   if (!q.ok()) {
     Reply(request, q.status());
@@ -232,14 +230,7 @@ Status HomeSession::OnCancel(FieldReader& r) {
   if (it == consumers_.end()) return Status::OK();
   std::shared_ptr<Consumer> c = it->second;
   consumers_.erase(it);
-  Queue* q = c->queue;
-  if (q->deleted()) return Status::OK();
-  if (q->RemoveConsumer(c.get())) {
-    Vhost* v = core_.FindVhost(q->vhost_name());
-    if (v) (void)v->DeleteQueue(q->name(), false, false, nullptr);
-  } else {
-    q->Drain(Core::NowMs());
-  }
+  Left(*c);
   return Status::OK();
 }
 
@@ -322,6 +313,10 @@ Status HomeSession::OnDeclare(FieldReader& r) {
   return Status::OK();
 }
 
+void HomeSession::Left(Consumer& c) {
+  if (Vhost* v = core_.FindVhost(c.queue->vhost_name())) v->ConsumerLeft(*c.queue, &c);
+}
+
 void HomeSession::Drop() {
   link_->Detach();
   End();
@@ -332,13 +327,7 @@ void HomeSession::End() {
   // goes back, in order.
   auto consumers = std::move(consumers_);
   consumers_.clear();
-  for (auto& [id, c] : consumers) {
-    Queue* q = c->queue;
-    if (q->deleted()) continue;
-    if (q->RemoveConsumer(c.get())) {
-      if (Vhost* v = core_.FindVhost(q->vhost_name())) (void)v->DeleteQueue(q->name(), false, false, nullptr);
-    }
-  }
+  for (auto& [id, c] : consumers) Left(*c);
   std::vector<std::pair<uint64_t, Unacked>> unacked(unacked_.begin(), unacked_.end());
   unacked_.clear();
   std::sort(unacked.begin(), unacked.end(),

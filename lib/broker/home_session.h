@@ -63,6 +63,8 @@ class HomeSession : public ConsumerSink {
                                             Vhost** where = nullptr);
   // Tells the member to slow down publishing to `q` until it drains.
   void Throttle(Queue& q);
+  // Consumer `c` of the member's went away (Vhost::ConsumerLeft).
+  void Left(Consumer& c);
   void End();
 
   Core& core_;

@@ -22,7 +22,7 @@ namespace warren::broker::peer {
 enum class Op : uint8_t {
   // user -> home
   kPublish = 1,   // u64 confirm id (0: none), vhost, queue, message
-  kConsume = 2,   // u64 request, u64 consumer, vhost, queue, tag, channel pid,
+  kConsume = 2,   // u64 request, u64 consumer, vhost, queue, tag,
                   // u8 flags (1 no-ack, 2 exclusive), i32 priority, u32 credit
   kCredit = 3,    // u64 consumer, u32 more
   kSettle = 4,    // u8 how (Settle), u32 n, n x u64 delivery

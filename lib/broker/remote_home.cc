@@ -83,9 +83,7 @@ void RemoteHome::Send() {
     if (alive.expired()) return;
     send_posted_ = false;
     if (!link_) return;
-    WriteBatched();
-    link_->out().append(out_);
-    out_.clear();
+    ToLink();
     link_->Flush();
   });
 }
@@ -118,17 +116,9 @@ void RemoteHome::Connected(int fd) {
   link_ = std::make_shared<PeerLink>(core_.io, fd, node_);
   PeerLink::Handlers h;
   h.frame = [this](const peer::Frame& f) { return OnFrame(f); };
-  h.batch_end = [this] {
-    WriteBatched();
-    link_->out().append(out_);
-    out_.clear();
-  };
-  h.drained = [this] {
-    // Publishers held back by this link's backlog read again.
-    for (auto& [key, v] : core_.vhosts)
-      for (const auto& [name, q] : v->queues())
-        if (q->home() == this && !flowing_.count({key, name})) q->set_remote_backlogged(false);
-  };
+  h.batch_end = [this] { ToLink(); };
+  // Publishers held back by this link's backlog read again.
+  h.drained = [this] { Unthrottle(); };
   h.closed = [this](const Status& why) { Broke(why); };
   link_->Start(std::move(h));
   Send();
@@ -154,16 +144,30 @@ void RemoteHome::Broke(const Status& why) {
       it->second->RemoteConfirmed(c.seq, false);
   auto consumers = std::move(consumers_);
   consumers_.clear();
-  for (auto& [id, c] : consumers) {
-    c->remote_id = 0;
-    c->remote_buffer.clear();
-    c->queue->RemoveConsumer(c);
-    c->channel->ConsumerGone(*c);
-  }
+  for (auto& [id, c] : consumers) Gone(*c, false);
   flowing_.clear();
+  Unthrottle();
+}
+
+void RemoteHome::ToLink() {
+  WriteBatched();
+  link_->out().append(out_);
+  out_.clear();
+}
+
+void RemoteHome::Unthrottle() {
   for (auto& [key, v] : core_.vhosts)
     for (const auto& [name, q] : v->queues())
-      if (q->home() == this) q->set_remote_backlogged(false);
+      if (q->home() == this && !flowing_.count({key, name})) q->set_remote_backlogged(false);
+}
+
+void RemoteHome::Gone(Consumer& c, bool requeue_buffered) {
+  c.remote_id = 0;
+  if (requeue_buffered)
+    for (const Entry& e : c.remote_buffer) Settle(e, peer::Settle::kRequeue);
+  c.remote_buffer.clear();
+  c.queue->RemoveConsumer(&c);
+  c.channel->ConsumerGone(c);
 }
 
 bool RemoteHome::Publish(const Queue& q, const Message& m, uint64_t channel, uint64_t seq) {
@@ -222,8 +226,7 @@ void RemoteHome::Declare(const std::string& vhost, const QueueSpec& spec, Declar
   Send();
 }
 
-void RemoteHome::Consume(Consumer& c, uint32_t credit, const std::string& channel_pid,
-                         std::function<void(Status)> done) {
+void RemoteHome::Consume(Consumer& c, uint32_t credit, std::function<void(Status)> done) {
   const Queue& q = *c.queue;
   if (Unreachable()) return Later(std::move(done), Down(q.vhost_name(), q.name()));
   const uint64_t cid = ++next_id_;
@@ -247,7 +250,7 @@ void RemoteHome::Consume(Consumer& c, uint32_t credit, const std::string& channe
   });
   uint8_t flags = (c.no_ack ? 1 : 0) | (c.exclusive ? 2 : 0);
   FrameWriter w(Out(), Op::kConsume);
-  w.U64(req).U64(cid).Str(q.vhost_name()).Str(q.name()).Str(c.tag).Str(channel_pid).U8(flags)
+  w.U64(req).U64(cid).Str(q.vhost_name()).Str(q.name()).Str(c.tag).U8(flags)
       .U32(uint32_t(c.priority)).U32(credit);
   w.Finish();
   Send();
@@ -383,11 +386,7 @@ Status RemoteHome::OnCancelled(FieldReader& r) {
   Consumer* c = it->second;
   consumers_.erase(it);
   credits_.erase(cid);
-  c->remote_id = 0;
-  for (const Entry& e : c->remote_buffer) Settle(e, peer::Settle::kRequeue);
-  c->remote_buffer.clear();
-  c->queue->RemoveConsumer(c);
-  c->channel->ConsumerGone(*c);
+  Gone(*c, true);
   return Status::OK();
 }
 

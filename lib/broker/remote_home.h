@@ -46,8 +46,7 @@ class RemoteHome {
   bool Publish(const Queue& q, const Message& m, uint64_t channel, uint64_t seq);
   // Starts consumer `c` of stand-in `c.queue` with `credit` deliveries in flight;
   // done(OK) once the member took it, or its refusal.
-  void Consume(Consumer& c, uint32_t credit, const std::string& channel_pid,
-               std::function<void(Status)> done);
+  void Consume(Consumer& c, uint32_t credit, std::function<void(Status)> done);
   // Ends consumer `c`; the deliveries it had not yet passed on go back to the queue.
   void Cancel(Consumer& c);
   // Consumer `c` passed on `more` deliveries: as many more may come.
@@ -109,6 +108,14 @@ class RemoteHome {
   Status OnFlow(peer::FieldReader& r);
   // Credit and settlements gathered since the last frame, written out.
   void WriteBatched();
+  // Everything written so far, onto the link (which must be up).
+  void ToLink();
+  // Stand-ins of this member's queues no longer hold their publishers back, unless
+  // the member asked them to (kFlow).
+  void Unthrottle();
+  // Consumer `c`'s queue went (the member cancelled it, or the link broke): the client
+  // is told. What it had buffered goes back when the member can still take it.
+  void Gone(Consumer& c, bool requeue_buffered);
 
   Core& core_;
   std::string node_;

@@ -234,6 +234,12 @@ Result<Queue*> Vhost::UsableQueue(const std::string& name, const void* owner) {
   return q.get();
 }
 
+void Vhost::ConsumerLeft(Queue& q, Consumer* c) {
+  if (q.deleted()) return;
+  if (q.RemoveConsumer(c)) (void)DeleteQueue(q.name(), false, false, q.spec().owner);
+  else q.Drain(now_());
+}
+
 Result<size_t> Vhost::DeleteQueue(const std::string& name, bool if_unused, bool if_empty,
                                   const void* owner) {
   if (!FindQueue(name)) return size_t(0);

@@ -78,6 +78,11 @@ class Vhost {
   // drops it when the queue has none (or it does not exist).
   void DeadLetter(Queue& queue, Entry entry, const char* reason);
 
+  // A consumer of `q` went (cancelled, or its channel or peer link closed): the queue
+  // auto-deletes when that was its last consumer, else offers its messages to the rest
+  // (with a single active consumer, the next one takes over).
+  void ConsumerLeft(Queue& q, Consumer* c);
+
   // Drops a connection's exclusive queues (the connection closed).
   void OwnerGone(const void* owner);
   // Expires message heads and unused queues (x-expires).
@@ -130,8 +135,9 @@ class Vhost {
   // Where a new queue goes (x-queue-master-locator, else the queue-master-locator policy):
   // "client-local" (the default), "min-masters" or "random".
   std::string Locator(const std::string& name, const amqp::FieldTable& args) const;
-  // A stand-in for `record` (a queue its member just declared for this node).
-  std::shared_ptr<Queue> AdoptStandIn(const meta::Queue& record) { return MakeStandIn(record); }
+  // A stand-in for `record`: a queue its member holds (made from the metadata, or
+  // from a declaration just placed there).
+  std::shared_ptr<Queue> MakeStandIn(const meta::Queue& record);
   // Drops a stand-in without touching the metadata (its member deleted the queue).
   void DropStandIn(const std::string& name);
 
@@ -148,7 +154,6 @@ class Vhost {
   // The stand-in for `name` when the metadata places it on another member (made now if
   // need be), else null.
   std::shared_ptr<Queue> StandIn(const std::string& name);
-  std::shared_ptr<Queue> MakeStandIn(const meta::Queue& record);
   void Prune(const meta::State& state);
   void Emit(plugin::EventKind kind, const std::string& name) {
     if (on_event_) on_event_(kind, name);

@@ -3,7 +3,6 @@
 #include <filesystem>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include "base/log.h"
 #include "base/node_env.h"
@@ -48,13 +47,9 @@ Status ClusterImpl::Boot() {
   std::error_code ec;
   const bool forced = !o_.force_boot_file.empty() && fs::exists(o_.force_boot_file, ec);
   if (forced) fs::remove(o_.force_boot_file, ec);
-  std::set<std::string> forget;
-  if (auto text = store::ReadWholeFile(o_.forget_nodes_file); text.ok()) {
-    std::istringstream in(*text);
-    for (std::string line; std::getline(in, line);)
-      if (!line.empty() && line != o_.self) forget.insert(line);
-    fs::remove(o_.forget_nodes_file, ec);
-  }
+  std::set<std::string> forget = store::ReadLineSet(o_.forget_nodes_file);
+  forget.erase(o_.self);
+  fs::remove(o_.forget_nodes_file, ec);
   if (!HasRaftState()) return Status::OK();
   WARREN_TRY(OpenRaft());
   if (forced) {

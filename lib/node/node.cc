@@ -12,7 +12,6 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "auth/password.h"
@@ -318,16 +317,17 @@ class NodeImpl : public control::NodeApi {
     o.cluster_name = config_.cluster_name;
     o.exchange_types = [this](const std::string& name) { return plugins_->FindExchangeType(name); };
     o.on_event = [this](const plugin::Event& e) { plugins_->Emit(e); };
-    // Standalone nodes have no other members; the engine only dials stand-ins' members.
-    o.dial_peer = [this](const std::string& node, std::function<void(int, std::string)> done) {
-      cluster_->DialBroker(node, std::move(done));
-    };
-    o.members = [this] {
-      std::vector<std::string> out;
-      for (const auto& m : cluster_->Members()) out.push_back(m.node);
-      return out;
-    };
-    if (!cluster_) o.dial_peer = nullptr, o.members = nullptr;
+    // Other members, for the queues they hold and for placing new ones.
+    if (cluster_) {
+      o.dial_peer = [this](const std::string& node, std::function<void(int, std::string)> done) {
+        cluster_->DialBroker(node, std::move(done));
+      };
+      o.members = [this] {
+        std::vector<std::string> out;
+        for (const auto& m : cluster_->Members()) out.push_back(m.node);
+        return out;
+      };
+    }
     return o;
   }
 
@@ -490,12 +490,7 @@ class NodeImpl : public control::NodeApi {
   void CheckFaults() {
     static const char* path = std::getenv("WARREN_TEST_CUT_FILE");
     if (!path || !cluster_) return;
-    std::set<std::string> cut;
-    if (auto text = store::ReadWholeFile(path); text.ok()) {
-      std::istringstream in(*text);
-      for (std::string line; std::getline(in, line);)
-        if (!line.empty()) cut.insert(line);
-    }
+    std::set<std::string> cut = store::ReadLineSet(path);
     if (cut == cut_) return;
     cut_ = cut;
     cluster_->Cut(cut);

@@ -180,6 +180,20 @@ Status SyncDirectory(const std::string& dir) {
   return s;
 }
 
+std::set<std::string> ReadLineSet(const std::string& path) {
+  std::set<std::string> out;
+  auto text = ReadWholeFile(path);
+  if (!text.ok()) return out;
+  size_t start = 0;
+  while (start < text->size()) {
+    size_t end = text->find('\n', start);
+    if (end == std::string::npos) end = text->size();
+    if (end > start) out.insert(text->substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 Result<std::string> ReadWholeFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {

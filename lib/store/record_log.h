@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,5 +78,8 @@ Status WriteFileAtomically(const std::string& path, std::string_view data);
 Status SyncDirectory(const std::string& dir);
 // The whole content of `path`; NotFound when it does not exist.
 Result<std::string> ReadWholeFile(const std::string& path);
+// The distinct non-empty lines of `path` (a list of names, one per line); empty when
+// the file does not exist or cannot be read.
+std::set<std::string> ReadLineSet(const std::string& path);
 
 }  // namespace warren::store

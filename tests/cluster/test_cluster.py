@@ -561,6 +561,9 @@ def test_forget_cluster_node_offline_removes_a_lost_member_at_the_next_boot(thre
     n3.kill()  # lost for good
     for n in (n1, n2):
         ok(n.ctl("stop"))
+    # A name that is no node name is refused before anything is recorded.
+    r = n1.ctl("forget_cluster_node", "--offline", "no@such@node")
+    assert r.returncode == 65, r
     # node1 is down: the CLI leaves the list in its data directory.
     r = ok(n1.ctl("forget_cluster_node", "--offline", n3.name))
     assert r.stdout == f"Removing node {n3.name} from the cluster\n"

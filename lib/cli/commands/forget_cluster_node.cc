@@ -20,12 +20,17 @@ CommandSpec ForgetClusterNode() {
   c.flags = {{"offline", 0, false, "",
               "Remove the node at the next boot of a node that is not running (down, or "
               "waiting for a majority the removed node would give)"}};
+  // A name that is no node name is a data error, as join_cluster's.
+  c.errors = {{"bad_input:node_name", {65}}};
   c.run = [](Invocation& inv) -> Result<json> {
-    const bool offline = inv.has("offline");
+    if (!inv.has("offline"))
+      return Call(inv, "POST", "/api/node/forget-cluster-node", json{{"node", inv.args[0]}});
+    // Recorded for a later boot, so checked now ("rabbit" means rabbit@<this host>).
+    auto node = ParseNodeName(inv.args[0]);
+    if (!node.ok()) return Status::BadInput(node.status().message(), "node_name");
     Result<json> r = Call(inv, "POST", "/api/node/forget-cluster-node",
-                          json{{"node", inv.args[0]}, {"offline", offline}});
-    if (!offline) return r;
-    return OrLeaveForNextBoot(inv, std::move(r), &ForgetNodesFile, inv.args[0] + "\n");
+                          json{{"node", node->full()}, {"offline", true}});
+    return OrLeaveForNextBoot(inv, std::move(r), &ForgetNodesFile, node->full() + "\n");
   };
   return c;
 }

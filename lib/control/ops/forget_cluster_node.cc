@@ -14,6 +14,9 @@ Result<json> ForgetClusterNode(OpContext& ctx, const OpRequest& req) {
     // --offline: this node's app is not running (it may be waiting for a majority that
     // the forgotten node would have given); its next boot removes the node.
     WARREN_TRY(CheckAppNeed(AppNeed::kNotRunning, ctx.node.app_state()));
+    auto parsed = ParseNodeName(node);
+    if (!parsed.ok()) return Status::BadInput(parsed.status().message(), "node_name");
+    node = parsed->full();
     std::string list;
     if (auto old = store::ReadWholeFile(ForgetNodesFile(ctx.node.env().data_dir)); old.ok()) list = *old;
     WARREN_TRY(store::WriteFileAtomically(ForgetNodesFile(ctx.node.env().data_dir), list + node + "\n"));

@@ -98,4 +98,12 @@ TEST_CASE("record_log: WriteFileAtomically replaces the whole file", "[store]") 
   CHECK(ReadWholeFile(dir.path + "/missing").status().kind() == ErrorKind::kNotFound);
 }
 
+TEST_CASE("record_log: ReadLineSet gives the distinct non-empty lines", "[store]") {
+  TempDir dir;
+  std::string path = dir.path + "/names";
+  REQUIRE(WriteFileAtomically(path, "b@h\n\na@h\nb@h\nc@h").ok());
+  CHECK(ReadLineSet(path) == std::set<std::string>{"a@h", "b@h", "c@h"});
+  CHECK(ReadLineSet(dir.path + "/missing").empty());
+}
+
 }  // namespace warren::store
