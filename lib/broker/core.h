@@ -85,6 +85,10 @@ struct Core {
   // records are written and a generation number counts the write; up to
   // kSyncsInFlight fdatasyncs run on the sync worker, each covering every generation
   // written before it began; generations become durable in submission order.
+  // One at a time: the next sync then covers everything that arrived during the last
+  // one. Two in flight split a publisher's confirm window into smaller syncs and
+  // measured slower (1 KB persistent messages, window 100: 65k against 48k msg/s;
+  // four publishers: the same).
   // A publisher confirm waits for the generation of its batch: an ack once that is
   // durable, a nack if its write or fdatasync failed.
   struct Durability {
@@ -115,7 +119,7 @@ struct Core {
   void StartSync();
   void OnSynced(uint64_t target, const Status& s);
   void Submit(int fd, uint64_t target);
-  static constexpr int kSyncsInFlight = 2;
+  static constexpr int kSyncsInFlight = 1;
 };
 
 }  // namespace warren::broker

@@ -1,8 +1,7 @@
 // fdatasync on threads of their own, so the event loop goes on reading, routing and
 // delivering while the disk makes batches of persistent messages durable. Jobs start
-// in the order submitted, `threads` at a time (a disk completes concurrent syncs at a
-// higher rate than one at a time); each completion runs on the io_context. Created and
-// destroyed on the io_context's thread.
+// in the order submitted, `threads` at a time; each completion runs on the io_context.
+// Created and destroyed on the io_context's thread.
 #pragma once
 
 #include <condition_variable>
