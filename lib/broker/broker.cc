@@ -21,13 +21,24 @@ Vhost* Core::FindVhost(const std::string& name) {
   v->set_consumer_gone([](Consumer& c) { c.channel->ConsumerGone(c); });
   // In a cluster a durable queue belongs to the member that declared it; the others
   // know of it but do not hold it (Vhost::Restore).
+  // What the store records of a change: nothing for a transient one on a standalone
+  // node; in a cluster a declared queue names this member.
+  auto recorded = [this](const nlohmann::json& c) -> std::optional<nlohmann::json> {
+    if (!store.replicated() && c.contains(kTransient)) return std::nullopt;
+    if (!store.replicated() || c.value("op", "") != "queue.declare") return c;
+    nlohmann::json owned = c;
+    owned["node"] = options.node_name;
+    return owned;
+  };
   v->set_durability(
-      [this](const nlohmann::json& c) {
-        if (!store.replicated() && c.contains(kTransient)) return Status::OK();
-        if (!store.replicated() || c.value("op", "") != "queue.declare") return store.Submit(c);
-        nlohmann::json owned = c;
-        owned["node"] = options.node_name;
-        return store.Submit(owned);
+      [this, recorded](const nlohmann::json& c) {
+        auto r = recorded(c);
+        return r ? store.Submit(*r) : Status::OK();
+      },
+      [this, recorded](nlohmann::json c, Vhost::Committed done) {
+        auto r = recorded(c);
+        if (!r) return done(Status::OK());
+        store.SubmitAsync(std::move(*r), std::move(done));
       },
       messages.get());
   v->set_local_node(options.node_name);

@@ -133,6 +133,14 @@ class Channel : public ConsumerSink {
   Status QueueOpRemote(Queue& q, const amqp::Method& m);
   // queue.declare of a new queue a locator placed on member `node`.
   Status DeclareElsewhere(const std::string& node, QueueSpec spec, bool no_wait);
+  // A change the metadata records (channel_declare.cc): `start` makes it, handing the
+  // store's answer to the callback it gets; `finish` replies once that is OK. When the
+  // answer comes later (a cluster commits through its leader), the connection is
+  // suspended until then, so the rest of the node's traffic does not wait for it.
+  Status AfterCommit(const amqp::Method& m, const std::function<Status(std::function<void(Status)>)>& start,
+                     std::function<Status(Channel&)> finish);
+  // The open channel numbered `serial`, if any.
+  static Channel* BySerial(Core& core, uint64_t serial);
   // basic.get-ok for `entry`, and its unacknowledged delivery unless `no_ack`.
   void SendGetOk(Queue& q, Entry entry, uint32_t left, bool no_ack);
 

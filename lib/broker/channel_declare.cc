@@ -1,4 +1,7 @@
 // exchange.* and queue.* methods: permission checks, then the vhost's model.
+#include <memory>
+#include <optional>
+
 #include "amqp/codec_error.h"
 #include "broker/channel.h"
 #include "broker/connection.h"
@@ -10,6 +13,43 @@ namespace {
 using Access = Connection::Access;
 
 }  // namespace
+
+Status Channel::AfterCommit(const amqp::Method& m,
+                            const std::function<Status(std::function<void(Status)>)>& start,
+                            std::function<Status(Channel&)> finish) {
+  struct Answer {
+    bool returned = false;             // start returned: the answer is late
+    std::optional<Status> early;       // the answer, when it came before
+  };
+  auto answer = std::make_shared<Answer>();
+  Core& core = conn_.core();
+  Status started = start([answer, &core, serial = serial_, finish, m](Status s) {
+    if (!answer->returned) {
+      answer->early = std::move(s);
+      return;
+    }
+    Channel* ch = BySerial(core, serial);
+    if (!ch) return;
+    // The reply goes out before anything held back is handled; a reply that is itself
+    // an answer from another member (a stand-in's) suspends the connection again, and
+    // that answer resumes it.
+    Connection& conn = ch->conn_;
+    if (s.ok()) {
+      conn.Unsuspend();
+      s = finish(*ch);
+      if (s.ok() && conn.suspended()) return;
+    }
+    conn.Resume(*ch, s, &m);
+  });
+  answer->returned = true;
+  WARREN_TRY(started);
+  if (answer->early) {
+    WARREN_TRY(*answer->early);
+    return finish(*this);
+  }
+  conn_.Suspend();
+  return Status::OK();
+}
 
 std::string Channel::QueueNameOrLast(const std::string& name) const {
   return name.empty() ? last_queue_ : name;
@@ -35,9 +75,15 @@ Status Channel::ExchangeDeclare(const amqp::ExchangeDeclare& m) {
       }
     }
   }
-  if (!name.empty()) WARREN_TRY(vhost().DeclareExchange(spec, m.passive));
-  if (!m.no_wait) Reply(amqp::ExchangeDeclareOk{});
-  return Status::OK();
+  const bool no_wait = m.no_wait;
+  auto finish = [no_wait](Channel& ch) {
+    if (!no_wait) ch.Reply(amqp::ExchangeDeclareOk{});
+    return Status::OK();
+  };
+  if (name.empty()) return finish(*this);
+  return AfterCommit(m, [&](Vhost::Committed then) {
+    return vhost().DeclareExchange(spec, m.passive, std::move(then));
+  }, finish);
 }
 
 Status Channel::ExchangeDelete(const amqp::ExchangeDelete& m) {
@@ -57,8 +103,13 @@ Status Channel::ExchangeBind(const amqp::ExchangeBind& m, bool bind) {
     WARREN_TRY(conn_.CheckTopic(Access::kRead, src, m.routing_key));
   const Destination d{dst, true};
   if (bind) {
-    WARREN_TRY(vhost().Bind(src, d, m.routing_key, m.arguments));
-    if (!m.no_wait) Reply(amqp::ExchangeBindOk{});
+    const bool no_wait = m.no_wait;
+    return AfterCommit(m, [&](Vhost::Committed then) {
+      return vhost().Bind(src, d, m.routing_key, m.arguments, std::move(then));
+    }, [no_wait](Channel& ch) {
+      if (!no_wait) ch.Reply(amqp::ExchangeBindOk{});
+      return Status::OK();
+    });
   } else {
     WARREN_TRY(vhost().Unbind(src, d, m.routing_key, m.arguments));
     if (!m.no_wait) Reply(amqp::ExchangeUnbindOk{});
@@ -92,12 +143,22 @@ Status Channel::QueueDeclare(amqp::QueueDeclare& m) {
     const std::string node = conn_.core().PlaceQueue(vhost().Locator(name, spec.args));
     if (node != conn_.core().options.node_name) return DeclareElsewhere(node, std::move(spec), m.no_wait);
   }
-  WARREN_ASSIGN_OR_RETURN(std::shared_ptr<Queue> q, vhost().DeclareQueue(std::move(spec), m.passive));
+  // The queue the store's answer settles on (another member's, if it declared it first).
+  auto settled = std::make_shared<std::shared_ptr<Queue>>();
   last_queue_ = name;
-  if (q->home() && !m.no_wait) return QueueOpRemote(*q, m);
-  if (!m.no_wait)
-    Reply(amqp::QueueDeclareOk{QueueName(name), uint32_t(q->ready()), uint32_t(q->consumers().size())});
-  return Status::OK();
+  return AfterCommit(m, [&](Vhost::Committed then) {
+    return vhost().DeclareQueue(std::move(spec), m.passive,
+                                [settled, then = std::move(then)](Result<std::shared_ptr<Queue>> r) {
+                                  if (r.ok()) *settled = *r;
+                                  then(r.status());
+                                }).status();
+  }, [settled, m, name](Channel& ch) {
+    Queue& q = **settled;
+    if (q.home() && !m.no_wait) return ch.QueueOpRemote(q, m);
+    if (!m.no_wait)
+      ch.Reply(amqp::QueueDeclareOk{QueueName(name), uint32_t(q.ready()), uint32_t(q.consumers().size())});
+    return Status::OK();
+  });
 }
 
 Status Channel::QueueBind(const amqp::QueueBind& m) {
@@ -109,9 +170,13 @@ Status Channel::QueueBind(const amqp::QueueBind& m) {
   if (x && x->spec().type == ExchangeType::kTopic)
     WARREN_TRY(conn_.CheckTopic(Access::kRead, src, m.routing_key));
   if (vhost().FindQueue(name)) WARREN_TRY(vhost().UsableQueue(name, conn_.owner()).status());
-  WARREN_TRY(vhost().Bind(src, Destination{name, false}, m.routing_key, m.arguments));
-  if (!m.no_wait) Reply(amqp::QueueBindOk{});
-  return Status::OK();
+  const bool no_wait = m.no_wait;
+  return AfterCommit(m, [&](Vhost::Committed then) {
+    return vhost().Bind(src, Destination{name, false}, m.routing_key, m.arguments, std::move(then));
+  }, [no_wait](Channel& ch) {
+    if (!no_wait) ch.Reply(amqp::QueueBindOk{});
+    return Status::OK();
+  });
 }
 
 Status Channel::QueueUnbind(const amqp::QueueUnbind& m) {

@@ -13,13 +13,12 @@ namespace {
 // Deliveries a consumer with no prefetch limit may have in flight from the member.
 constexpr uint32_t kRemoteWindow = 2000;
 
-// The channel `serial` when it is still open.
-Channel* Find(Core& core, uint64_t serial) {
+}  // namespace
+
+Channel* Channel::BySerial(Core& core, uint64_t serial) {
   auto it = core.channels.find(serial);
   return it == core.channels.end() ? nullptr : it->second;
 }
-
-}  // namespace
 
 Status Channel::ConsumeRemote(std::shared_ptr<Consumer> c, bool no_wait) {
   RemoteHome* home = c->queue->home();
@@ -29,7 +28,7 @@ Status Channel::ConsumeRemote(std::shared_ptr<Consumer> c, bool no_wait) {
   conn_.Suspend();
   Core& core = conn_.core();
   home->Consume(*c, credit, [&core, serial = serial_, c, no_wait](Status s) {
-    Channel* ch = Find(core, serial);
+    Channel* ch = Channel::BySerial(core, serial);
     if (!ch) {
       if (s.ok()) c->queue->home()->Cancel(*c);
       return;
@@ -51,7 +50,7 @@ Status Channel::GetRemote(Queue& q, bool no_ack) {
   Core& core = conn_.core();
   auto keep = q.shared_from_this();
   q.home()->Get(q, no_ack, [&core, serial = serial_, keep, no_ack](Result<std::optional<RemoteHome::Got>> r) {
-    Channel* ch = Find(core, serial);
+    Channel* ch = Channel::BySerial(core, serial);
     if (!ch) {
       // Nobody to give it to: it goes back.
       if (r.ok() && *r && !no_ack) keep->home()->Settle((*r)->entry, peer::Settle::kRequeue);
@@ -82,7 +81,7 @@ Status Channel::QueueOpRemote(Queue& q, const amqp::Method& m) {
   q.home()->QueueOp(q, op, flags,
                     [&core, serial = serial_, name = q.name(), op, reply, m](
                         Result<std::pair<uint64_t, uint64_t>> r) {
-                      Channel* ch = Find(core, serial);
+                      Channel* ch = Channel::BySerial(core, serial);
                       if (!ch) return;
                       if (r.ok() && reply) {
                         const uint32_t a = uint32_t(r->first), b = uint32_t(r->second);
@@ -109,7 +108,7 @@ Status Channel::DeclareElsewhere(const std::string& node, QueueSpec spec, bool n
   const std::string vname = vhost().name();
   core.Home(node)->Declare(vname, spec, [&core, serial = serial_, record, spec, no_wait](
                                             Result<std::pair<uint64_t, uint64_t>> r, bool reached) {
-    Channel* ch = Find(core, serial);
+    Channel* ch = Channel::BySerial(core, serial);
     if (!ch) return;
     const amqp::Method m = amqp::QueueDeclare{};
     Status outcome = r.status();

@@ -65,6 +65,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // A channel method another member answers (a stand-in queue's): input stops after
   // it, so the methods after it see its outcome.
   void Suspend() { suspended_ = true; }
+  bool suspended() const { return suspended_; }
+  // Reads held input again only once Resume runs: lets a method's late answer start
+  // another answer (which suspends again) before the held input is looked at.
+  void Unsuspend() { suspended_ = false; }
   // The answer is in: `error`, if not OK, is `m`'s outcome on `ch` (a channel or
   // connection exception); then the input held back is handled and reading resumes.
   void Resume(Channel& ch, const Status& error, const amqp::Method* m);

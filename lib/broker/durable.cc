@@ -34,9 +34,30 @@ std::string QueueStoreKey(const std::string& vhost, const std::string& queue) {
   return vhost + '\0' + queue;
 }
 
-Status Vhost::PersistExchange(const Exchange& x, bool declare) {
+void Vhost::CommitAsync(json c, std::string what, std::string key, Committed then,
+                        bool keep_exists) {
+  if (!persist_async_) {  // nothing to wait for without a store that could make us
+    Status s = persist_(c);
+    if (!(keep_exists && s.kind() == ErrorKind::kAlreadyExists)) s = Written(s, what);
+    if (then) then(s);
+    return;
+  }
+  ++pending_[key];
+  persist_async_(std::move(c), [this, alive = std::weak_ptr<bool>(alive_), what = std::move(what),
+                                key = std::move(key), then = std::move(then), keep_exists](Status s) {
+    if (alive.expired()) return;
+    if (auto it = pending_.find(key); it != pending_.end() && --it->second == 0) pending_.erase(it);
+    if (!(keep_exists && s.kind() == ErrorKind::kAlreadyExists)) s = Written(s, what);
+    if (then) then(s);
+  });
+}
+
+Status Vhost::PersistExchange(const Exchange& x, bool declare, Committed then) {
   const ExchangeSpec& s = x.spec();
-  if (!persist_) return Status::OK();
+  if (!persist_) {
+    if (then) then(Status::OK());
+    return Status::OK();
+  }
   json c = {{"op", declare ? "exchange.declare" : "exchange.delete"}, {"vhost", name_},
             {"name", s.name}};
   // A non-durable exchange is recorded for the other members of a cluster only, with
@@ -52,17 +73,25 @@ Status Vhost::PersistExchange(const Exchange& x, bool declare) {
     c["internal"] = s.internal;
     c["arguments"] = FieldTableToJson(s.args);
   }
-  return Written(persist_(c), ResourceName("exchange", s.name, name_));
+  std::string what = ResourceName("exchange", s.name, name_);
+  if (!then && !declare) then = [](Status) {};  // a deletion does not wait
+  if (then) {
+    CommitAsync(std::move(c), std::move(what), "x" + s.name, std::move(then));
+    return Status::OK();
+  }
+  return Written(persist_(c), what);
 }
 
-Status Vhost::PersistQueue(Queue& q, bool declare) {
+Status Vhost::PersistQueue(Queue& q, bool declare, Committed then) {
   // Exclusive queues stay with their connection; a stand-in's member records it.
-  if (q.spec().exclusive || q.home()) return Status::OK();
+  if (q.spec().exclusive || q.home() || !persist_) {
+    if (then) then(Status::OK());
+    return Status::OK();
+  }
   if (DurableQueue(q) && messages_) {
     if (declare) q.set_store(messages_, QueueStoreKey(name_, q.name()));
     else messages_->RemoveQueue(QueueStoreKey(name_, q.name()));
   }
-  if (!persist_) return Status::OK();
   json c = {{"op", declare ? "queue.declare" : "queue.delete"}, {"vhost", name_}, {"name", q.name()}};
   // A non-durable queue is recorded only so that the other members of a cluster know
   // it (kTransient): a standalone node writes nothing, and it goes when its member restarts.
@@ -72,9 +101,15 @@ Status Vhost::PersistQueue(Queue& q, bool declare) {
     c["auto_delete"] = q.spec().auto_delete;
     c["arguments"] = FieldTableToJson(q.spec().args);
   }
+  std::string what = ResourceName("queue", q.name(), name_);
+  if (!then && !declare) then = [](Status) {};  // a deletion does not wait
+  if (then) {
+    CommitAsync(std::move(c), std::move(what), "q" + q.name(), std::move(then), true);
+    return Status::OK();
+  }
   Status s = persist_(c);
   if (s.kind() == ErrorKind::kAlreadyExists) return s;  // DeclareQueue takes the other one
-  return Written(s, ResourceName("queue", q.name(), name_));
+  return Written(s, what);
 }
 
 Vhost::Recorded Vhost::RecordedDestination(const Destination& d) {
@@ -88,11 +123,14 @@ Vhost::Recorded Vhost::RecordedDestination(const Destination& d) {
   return q->spec().durable ? Recorded::kDurable : Recorded::kTransient;
 }
 
-Status Vhost::PersistBinding(const Exchange& source, const Binding& b, bool add) {
+Status Vhost::PersistBinding(const Exchange& source, const Binding& b, bool add, Committed then) {
   // As in RabbitMQ, a binding persists when both its ends do; one with a non-durable
   // end is recorded for the other members of a cluster only.
   Recorded r = RecordedDestination(b.destination);
-  if (!persist_ || r == Recorded::kNo) return Status::OK();
+  if (!persist_ || r == Recorded::kNo) {
+    if (then) then(Status::OK());
+    return Status::OK();
+  }
   if (!source.spec().durable) r = Recorded::kTransient;
   json c = {{"op", add ? "binding.add" : "binding.delete"},
             {"vhost", name_},
@@ -102,7 +140,13 @@ Status Vhost::PersistBinding(const Exchange& source, const Binding& b, bool add)
             {"routing_key", b.key},
             {"arguments", FieldTableToJson(b.args)}};
   if (r == Recorded::kTransient) c[kTransient] = true;
-  return Written(persist_(c), "a binding from " + ResourceName("exchange", source.name(), name_));
+  std::string what = "a binding from " + ResourceName("exchange", source.name(), name_);
+  if (!then && !add) then = [](Status) {};  // an unbinding does not wait
+  if (then) {
+    CommitAsync(std::move(c), std::move(what), "b" + source.name(), std::move(then));
+    return Status::OK();
+  }
+  return Written(persist_(c), what);
 }
 
 std::shared_ptr<Queue> Vhost::MakeStandIn(const meta::Queue& record) {
@@ -132,7 +176,7 @@ void Vhost::Prune(const meta::State& state) {
   std::vector<std::string> gone;
   for (const auto& [name, x] : exchanges_)
     if ((x->spec().durable || transient_recorded) && !name.empty() && !ReservedName(name) &&
-        !state.exchanges().count({name_, name}))
+        !state.exchanges().count({name_, name}) && !Pending('x', name))
       gone.push_back(name);
   for (const auto& name : gone) DropExchange(name, false);
   gone.clear();
@@ -143,7 +187,9 @@ void Vhost::Prune(const meta::State& state) {
   }
   for (const auto& name : gone) RemoveQueue(name, false);
   for (auto& [name, x] : exchanges_) {
-    if ((!x->spec().durable && !transient_recorded) || name.empty() || ReservedName(name)) continue;
+    if ((!x->spec().durable && !transient_recorded) || name.empty() || ReservedName(name) ||
+        Pending('b', name))
+      continue;
     std::vector<Binding> unbound;
     for (const Binding& b : x->bindings()) {
       const Recorded r = RecordedDestination(b.destination);
@@ -164,7 +210,7 @@ void Vhost::Restore(const meta::State& state) {
   std::erase_if(dropped_, [&](const std::string& n) { return !state.queues().count({name_, n}); });
   std::vector<std::string> stale_exchanges;
   for (const auto& [key, e] : state.exchanges()) {
-    if (key.first != name_ || FindExchange(e.name)) continue;
+    if (key.first != name_ || FindExchange(e.name) || Pending('x', e.name)) continue;
     if (!e.durable && e.node == local_node_) {
       // This node's non-durable exchange from before it restarted.
       stale_exchanges.push_back(e.name);
@@ -182,7 +228,7 @@ void Vhost::Restore(const meta::State& state) {
   }
   std::vector<std::string> stale;
   for (const auto& [key, q] : state.queues()) {
-    if (key.first != name_ || FindQueue(q.name)) continue;
+    if (key.first != name_ || FindQueue(q.name) || Pending('q', q.name)) continue;
     if (!q.node.empty() && q.node != local_node_) {
       if (home_of_ && !dropped_.count(q.name)) MakeStandIn(q);
       continue;
@@ -205,7 +251,7 @@ void Vhost::Restore(const meta::State& state) {
     queues_[q.name] = std::move(queue);
   }
   for (const auto& [key, b] : state.bindings()) {
-    if (b.vhost != name_) continue;
+    if (b.vhost != name_ || Pending('b', b.source)) continue;
     Exchange* x = FindExchange(b.source);
     const Destination d{b.destination, b.destination_type == "exchange"};
     auto args = FieldTableFromJson(b.arguments);

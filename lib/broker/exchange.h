@@ -51,6 +51,8 @@ std::string TypeName(const ExchangeSpec& spec);
 class Exchange {
  public:
   explicit Exchange(ExchangeSpec spec) : spec_(std::move(spec)) {}
+  // Tells this exchange from a later one of the same name (set by its vhost).
+  uint64_t incarnation = 0;
 
   const ExchangeSpec& spec() const { return spec_; }
   const std::string& name() const { return spec_.name; }

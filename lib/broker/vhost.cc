@@ -98,10 +98,11 @@ bool Vhost::SetExchangeType(ExchangeSpec& spec, const std::string& type) const {
   return true;
 }
 
-Status Vhost::DeclareExchange(const ExchangeSpec& spec, bool passive) {
+Status Vhost::DeclareExchange(const ExchangeSpec& spec, bool passive, Committed then) {
   Exchange* x = FindExchange(spec.name);
   if (passive) {
     if (!x) return Refuse(amqp::kNotFound, "no " + ResourceName("exchange", spec.name, name_));
+    if (then) then(Status::OK());
     return Status::OK();
   }
   if (!x) {
@@ -109,6 +110,8 @@ Status Vhost::DeclareExchange(const ExchangeSpec& spec, bool passive) {
       return Refuse(amqp::kAccessRefused, "exchange name '" + spec.name +
                                               "' contains reserved prefix 'amq.*'");
     exchanges_[spec.name] = std::make_unique<Exchange>(spec);
+    exchanges_[spec.name]->incarnation = ++incarnations_;
+    if (then) return DeclareExchangeAsync(spec, std::move(then));
     if (Status s = PersistExchange(*exchanges_[spec.name], true); !s.ok()) {
       exchanges_.erase(spec.name);
       return s;
@@ -130,7 +133,20 @@ Status Vhost::DeclareExchange(const ExchangeSpec& spec, bool passive) {
   if (!SameArg(got, have))
     return Inequivalent("exchange", spec.name, name_, "alternate-exchange", DescribeArg(got),
                         DescribeArg(have));
+  if (then) then(Status::OK());
   return Status::OK();
+}
+
+Status Vhost::DeclareExchangeAsync(const ExchangeSpec& spec, Committed then) {
+  Exchange& x = *exchanges_[spec.name];
+  return PersistExchange(x, true, [this, name = spec.name, incarnation = x.incarnation,
+                                   then = std::move(then)](Status s) {
+    Exchange* now = FindExchange(name);
+    const bool same = now && now->incarnation == incarnation;
+    if (s.ok() && same) Emit(plugin::EventKind::kExchangeCreated, name);
+    if (!s.ok() && same) DropExchange(name, false);
+    then(s);
+  });
 }
 
 Status Vhost::DeleteExchange(const std::string& name, bool if_unused) {
@@ -170,7 +186,8 @@ std::shared_ptr<Queue> Vhost::StandIn(const std::string& name) {
   return MakeStandIn(*record);
 }
 
-Result<std::shared_ptr<Queue>> Vhost::DeclareQueue(QueueSpec spec, bool passive) {
+Result<std::shared_ptr<Queue>> Vhost::DeclareQueue(QueueSpec spec, bool passive,
+                                                   QueueCommitted then) {
   auto existing = FindQueue(spec.name);
   if (existing) {
     const QueueSpec& cur = existing->spec();
@@ -178,7 +195,10 @@ Result<std::shared_ptr<Queue>> Vhost::DeclareQueue(QueueSpec spec, bool passive)
       return Locked(spec.name);
     }
     existing->touch(now_());
-    if (passive) return existing;
+    if (passive) {
+      if (then) then(existing);
+      return existing;
+    }
     auto inequivalent = [&](const char* arg, bool got, bool have) {
       return Inequivalent("queue", spec.name, name_, arg, "'" + Bool(got) + "'",
                           "'" + Bool(have) + "'");
@@ -193,6 +213,7 @@ Result<std::shared_ptr<Queue>> Vhost::DeclareQueue(QueueSpec spec, bool passive)
       if (!SameArg(got, have))
         return Inequivalent("queue", spec.name, name_, arg, DescribeArg(got), DescribeArg(have));
     }
+    if (then) then(existing);
     return existing;
   }
   if (passive) return Refuse(amqp::kNotFound, "no " + ResourceName("queue", spec.name, name_));
@@ -206,6 +227,10 @@ Result<std::shared_ptr<Queue>> Vhost::DeclareQueue(QueueSpec spec, bool passive)
   const std::string queue_name = spec.name;
   auto q = std::make_shared<Queue>(*this, std::move(spec), std::move(settings), now_());
   queues_[queue_name] = q;
+  if (then) {
+    DeclareQueueAsync(q, std::move(then));
+    return q;
+  }
   if (Status s = PersistQueue(*q, true); !s.ok()) {
     queues_.erase(queue_name);
     // Another member made it a moment before: that one is the queue.
@@ -216,6 +241,28 @@ Result<std::shared_ptr<Queue>> Vhost::DeclareQueue(QueueSpec spec, bool passive)
   Emit(plugin::EventKind::kQueueCreated, queue_name);
   // Every queue is bound to the default exchange by its name; that binding is implicit.
   return q;
+}
+
+void Vhost::DeclareQueueAsync(const std::shared_ptr<Queue>& q, QueueCommitted then) {
+  (void)PersistQueue(*q, true, [this, weak = std::weak_ptr<Queue>(q), name = q->name(),
+                          then = std::move(then)](Status s) {
+    std::shared_ptr<Queue> made = weak.lock();
+    auto it = queues_.find(name);
+    const bool same = made && it != queues_.end() && it->second == made;
+    if (s.ok()) {
+      if (same) Emit(plugin::EventKind::kQueueCreated, name);
+      if (made) return then(made);
+      return then(Refuse(amqp::kNotFound, "no " + ResourceName("queue", name, name_)));
+    }
+    if (same) RemoveQueue(name, false);
+    // Another member made it a moment before: that one is the queue.
+    if (s.kind() == ErrorKind::kAlreadyExists)
+      if (auto held = StandIn(name)) return then(held);
+    then(s.kind() == ErrorKind::kAlreadyExists
+             ? Refuse(amqp::kInternalError, "cannot record " + ResourceName("queue", name, name_) +
+                                                ": " + s.message())
+             : s);
+  });
 }
 
 Status Vhost::Locked(const std::string& queue) const {
@@ -288,7 +335,7 @@ Result<Exchange*> Vhost::BindingEnds(const std::string& source, const Destinatio
 }
 
 Status Vhost::Bind(const std::string& source, const Destination& destination,
-                   const std::string& key, const amqp::FieldTable& args) {
+                   const std::string& key, const amqp::FieldTable& args, Committed then) {
   if (source.empty())
     return Refuse(amqp::kAccessRefused, "operation not permitted on the default exchange");
   if (destination.exchange && destination.name.empty())
@@ -298,11 +345,20 @@ Status Vhost::Bind(const std::string& source, const Destination& destination,
     if (std::string why = x->spec().custom->CheckBindingKey(key); !why.empty())
       return Refuse(amqp::kPreconditionFailed, why);
   Binding b{destination, key, args};
-  if (x->Bind(b)) {
-    if (Status s = PersistBinding(*x, b, true); !s.ok()) {
-      x->Unbind(b);
-      return s;
-    }
+  if (!x->Bind(b)) {
+    if (then) then(Status::OK());
+    return Status::OK();
+  }
+  if (then) {
+    return PersistBinding(*x, b, true, [this, source, b, then = std::move(then)](Status s) {
+      if (!s.ok())
+        if (Exchange* x = FindExchange(source)) x->Unbind(b);
+      then(s);
+    });
+  }
+  if (Status s = PersistBinding(*x, b, true); !s.ok()) {
+    x->Unbind(b);
+    return s;
   }
   return Status::OK();
 }

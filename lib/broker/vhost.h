@@ -45,16 +45,28 @@ class Vhost {
 
   const std::string& name() const { return name_; }
 
+  // A declaration or binding the metadata records, for a caller that need not wait
+  // (a channel): the change is made in the engine at once and the store's answer goes
+  // to then(status), later on a cluster (which commits it through its leader) or
+  // before the call returns; on an error the change is undone first. A call that
+  // returns an error made no change and does not call `then`. Without `then`, the call
+  // waits for the store.
+  using Committed = std::function<void(Status)>;
+
   // exchange.declare. `passive`: NOT_FOUND unless it exists. Otherwise creates it or
   // checks the existing one is equivalent (PRECONDITION_FAILED naming the argument).
-  Status DeclareExchange(const ExchangeSpec& spec, bool passive);
+  Status DeclareExchange(const ExchangeSpec& spec, bool passive, Committed then = nullptr);
   // exchange.delete; deleting a missing exchange succeeds, as in RabbitMQ 3.x.
   Status DeleteExchange(const std::string& name, bool if_unused);
   Exchange* FindExchange(const std::string& name);
 
   // queue.declare: the queue (created or existing). `spec.owner` is the declaring
-  // connection, which an exclusive queue belongs to.
-  Result<std::shared_ptr<Queue>> DeclareQueue(QueueSpec spec, bool passive);
+  // connection, which an exclusive queue belongs to. With `then` (see Committed), the
+  // queue it gets may differ from the one returned: another member's, when that
+  // member declared it first.
+  using QueueCommitted = std::function<void(Result<std::shared_ptr<Queue>>)>;
+  Result<std::shared_ptr<Queue>> DeclareQueue(QueueSpec spec, bool passive,
+                                              QueueCommitted then = nullptr);
   // queue.delete: how many ready messages were dropped.
   Result<size_t> DeleteQueue(const std::string& name, bool if_unused, bool if_empty,
                              const void* owner);
@@ -65,7 +77,7 @@ class Vhost {
 
   // queue.bind / exchange.bind and their unbinds; `destination` must exist.
   Status Bind(const std::string& source, const Destination& destination, const std::string& key,
-              const amqp::FieldTable& args);
+              const amqp::FieldTable& args, Committed then = nullptr);
   Status Unbind(const std::string& source, const Destination& destination, const std::string& key,
                 const amqp::FieldTable& args);
 
@@ -109,11 +121,14 @@ class Vhost {
   bool SetExchangeType(ExchangeSpec& spec, const std::string& type) const;
 
   // Durability (durable.cc): durable exchanges, queues and bindings are written to the
-  // metadata store through `persist`; persistent messages of durable queues go to
-  // `messages`. Without it (tests), nothing is written.
+  // metadata store through `persist` (waiting) or `persist_async` (meta::Store's
+  // SubmitAsync: changes a channel made, and deletions); persistent messages of durable
+  // queues go to `messages`. Without them (tests), nothing is written.
   using Persist = std::function<Status(const nlohmann::json& command)>;
-  void set_durability(Persist persist, store::MessageStore* messages) {
+  using PersistAsync = std::function<void(nlohmann::json command, Committed done)>;
+  void set_durability(Persist persist, PersistAsync persist_async, store::MessageStore* messages) {
     persist_ = std::move(persist);
+    persist_async_ = std::move(persist_async);
     messages_ = messages;
   }
   // This node's name, the metadata's record of a queue (null when it has none), and
@@ -130,7 +145,8 @@ class Vhost {
   // Recreates the vhost's durable exchanges, queues (stand-ins for those other members
   // hold) and bindings from the metadata; the queues' messages come back through
   // Queue::Recover. Durable exchanges and bindings and stand-ins the metadata no longer
-  // has (another member deleted them) go.
+  // has (another member deleted them) go. An entity whose change is on its way to the
+  // store (CommitAsync) is left as the engine has it: the metadata lags behind it.
   void Restore(const meta::State& state);
   // Where a new queue goes (x-queue-master-locator, else the queue-master-locator policy):
   // "client-local" (the default), "min-masters" or "random".
@@ -159,9 +175,21 @@ class Vhost {
     if (on_event_) on_event_(kind, name);
   }
   // Writes the declaration (or deletion) of a durable entity; OK for transient ones.
-  Status PersistExchange(const Exchange& x, bool declare);
-  Status PersistQueue(Queue& q, bool declare);
-  Status PersistBinding(const Exchange& source, const Binding& b, bool add);
+  // With `then`, asynchronously (see Committed; a deletion passes an empty `then`).
+  Status PersistExchange(const Exchange& x, bool declare, Committed then = nullptr);
+  Status PersistQueue(Queue& q, bool declare, Committed then = nullptr);
+  Status PersistBinding(const Exchange& source, const Binding& b, bool add,
+                        Committed then = nullptr);
+  // Hands `c` to the store without waiting; `what` names it in errors. then(status)
+  // runs once the store answered, if this vhost still exists. Until then `key` is
+  // pending: "x" + an exchange's name, "q" + a queue's, "b" + the source of bindings.
+  void CommitAsync(nlohmann::json c, std::string what, std::string key, Committed then,
+                   bool keep_exists = false);
+  bool Pending(char kind, const std::string& name) const {
+    return !pending_.empty() && pending_.count(kind + name) > 0;
+  }
+  Status DeclareExchangeAsync(const ExchangeSpec& spec, Committed then);
+  void DeclareQueueAsync(const std::shared_ptr<Queue>& q, QueueCommitted then);
   // Whether the metadata records a binding to `d`: a durable exchange or queue, or (in a
   // cluster only) a non-durable exchange or non-exclusive queue.
   enum class Recorded { kNo, kDurable, kTransient };
@@ -185,6 +213,10 @@ class Vhost {
   const PagingOptions* paging_ = nullptr;
   QueueLimit queue_limit_;
   Persist persist_;
+  PersistAsync persist_async_;
+  std::map<std::string, int> pending_;  // CommitAsync's keys not answered yet, counted
+  uint64_t incarnations_ = 0;  // numbers exchanges made (Exchange::incarnation)
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::string local_node_;
   std::function<const meta::Queue*(const std::string&)> queue_record_;
   std::function<RemoteHome*(const std::string&)> home_of_;

@@ -61,7 +61,7 @@ Status ClusterImpl::Boot() {
     WARREN_TRY(RecoverWithout(forget));
   }
   WARREN_TRY(raft_->Start());
-  o_.store->SetReplicator([this](const json& c) { return Replicate(c); });
+  ReplicateStore();
   CatchUp();
   if (forced) {
     for (const auto& m : members_.List())
@@ -104,7 +104,7 @@ Status ClusterImpl::Join(const std::string& seed, NodeType type,
   WARREN_TRY(OpenRaft());
   WARREN_TRY(raft_->Start());
   members_.Clear();
-  o_.store->SetReplicator([this](const json& c) { return Replicate(c); });
+  ReplicateStore();
   json req{{"op", "join"},
            {"node", o_.self},
            {"raft_id", RaftId(o_.self)},
@@ -270,6 +270,7 @@ void ClusterImpl::Apply(uint64_t index, std::string_view command) {
   }
   results_[index] = s;
   while (results_.size() > 4096) results_.erase(results_.begin());
+  WakeApplied(index);
   PostChanged();
 }
 
@@ -283,6 +284,10 @@ Status ClusterImpl::Restore(std::string_view snapshot) {
   if (doc.is_discarded() || !doc.is_object())
     return Status::BadInput("the cluster's metadata snapshot is not valid JSON");
   Status s = ApplySnapshot(doc);
+  // The snapshot's last index is known once this returns.
+  asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_)] {
+    if (!alive.expired() && raft_) WakeApplied(raft_->LastApplied());
+  });
   PostChanged();
   return s;
 }
@@ -326,7 +331,7 @@ void ClusterImpl::DropRaft() {
   std::error_code ec;
   fs::remove_all(o_.dir, ec);
   members_.Clear();
-  o_.store->SetReplicator(nullptr);
+  o_.store->SetReplicator(nullptr, nullptr);
   results_.clear();
   boot_index_ = 0;
 }

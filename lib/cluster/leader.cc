@@ -151,7 +151,7 @@ Status ClusterImpl::Form() {
     DropRaft();
     return s;
   }
-  o_.store->SetReplicator([this](const json& c) { return Replicate(c); });
+  ReplicateStore();
   log::Info("formed a cluster with node " + o_.self + " as its first member");
   return Status::OK();
 }
@@ -225,6 +225,115 @@ Status ClusterImpl::Replicate(const json& command) {
     return StatusFromReply(*r);
   }
   return last;
+}
+
+void ClusterImpl::ReplicateStore() {
+  o_.store->SetReplicator([this](const json& c) { return Replicate(c); },
+                          [this](const json& c, std::function<void(Status)> done) {
+                            ReplicateAsync(c, std::move(done));
+                          });
+}
+
+struct ClusterImpl::AsyncProposal {
+  json command;
+  std::function<void(Status)> done;
+  std::chrono::steady_clock::time_point deadline;  // kCallTimeout from the start
+  std::chrono::steady_clock::time_point leaderless_since{};
+  Status last = Status::Unavailable("no leader");
+};
+
+void ClusterImpl::ReplicateAsync(const json& command, std::function<void(Status)> done) {
+  auto p = std::make_shared<AsyncProposal>();
+  p->command = command;
+  // Always from a handler of its own, never from inside libraft's callbacks: what the
+  // caller does next (another proposal) must not re-enter them.
+  p->done = [this, done = std::move(done)](Status s) {
+    asio::post(io_, [done, s = std::move(s)] { done(s); });
+  };
+  p->deadline = std::chrono::steady_clock::now() + kCallTimeout;
+  TryReplicate(std::move(p));
+}
+
+// The steps of Replicate, each waiting by a callback or a timer instead of the loop.
+void ClusterImpl::TryReplicate(std::shared_ptr<AsyncProposal> p) {
+  if (!raft_) return p->done(Status::Unavailable("node " + o_.self + " is not clustered"));
+  const auto now = std::chrono::steady_clock::now();
+  if (now >= p->deadline) return p->done(p->last);
+  if (raft_->IsLeader()) {
+    raft_->Propose(p->command.dump(), [this, alive = std::weak_ptr<bool>(alive_), p](
+                                          Status s, uint64_t index) {
+      if (alive.expired()) return;
+      if (!s.ok()) {
+        if (s.kind() == ErrorKind::kUnavailable && !(raft_ && raft_->IsLeader()))
+          s = Status::Unavailable("this node lost the cluster's leadership while committing "
+                                  "the change, which may or may not take effect: a majority "
+                                  "of its disc nodes is not reachable (" + s.message() + ")");
+        return p->done(s);
+      }
+      p->done(ResultAt(index));
+      asio::post(io_, [this, alive] {
+        if (!alive.expired()) Nudge();
+      });
+    });
+    return;
+  }
+  auto leader = raft_->Leader();
+  if (!leader) {
+    if (p->leaderless_since == std::chrono::steady_clock::time_point{}) p->leaderless_since = now;
+    if (now - p->leaderless_since >= kLeaderWait)
+      return p->done(Status::Unavailable("the cluster has no leader: a majority of its disc "
+                                         "nodes is not reachable, so metadata cannot change"));
+    return RetryReplicate(std::move(p), 20ms);
+  }
+  p->leaderless_since = {};
+  dist_->Call(
+      leader->address, {{"op", "propose"}, {"command", p->command}},
+      [this, alive = std::weak_ptr<bool>(alive_), p](Result<json> r) {
+        if (alive.expired()) return;
+        if (!r.ok()) {
+          p->last = r.status();
+          if (r.status().kind() != ErrorKind::kUnavailable) return p->done(p->last);
+          return RetryReplicate(p, 50ms);  // the leader may be changing
+        }
+        const uint64_t index = r->value("index", uint64_t(0));
+        Status outcome = StatusFromReply(*r);
+        WhenApplied(index, kCallTimeout, [p, outcome](bool applied) {
+          p->done(applied ? outcome
+                          : Status::Timeout("the change was committed but has not reached "
+                                            "this node yet"));
+        });
+      },
+      std::chrono::duration_cast<std::chrono::milliseconds>(kCallTimeout));
+}
+
+void ClusterImpl::RetryReplicate(std::shared_ptr<AsyncProposal> p, std::chrono::milliseconds after) {
+  auto timer = std::make_shared<asio::steady_timer>(io_, after);
+  timer->async_wait([this, alive = std::weak_ptr<bool>(alive_), p, timer](std::error_code) {
+    if (!alive.expired()) TryReplicate(p);
+  });
+}
+
+void ClusterImpl::WhenApplied(uint64_t index, std::chrono::milliseconds timeout,
+                              std::function<void(bool)> then) {
+  if (raft_ && raft_->LastApplied() >= index) return then(true);
+  // Whichever comes first, the apply or the timer, runs `then`; the other finds it gone.
+  auto once = std::make_shared<std::function<void(bool)>>(std::move(then));
+  auto timer = std::make_shared<asio::steady_timer>(io_, timeout);
+  apply_waiters_.emplace(index, [once, timer](bool ok) {
+    timer->cancel();
+    if (*once) std::exchange(*once, nullptr)(ok);
+  });
+  timer->async_wait([alive = std::weak_ptr<bool>(alive_), once](std::error_code) {
+    if (!alive.expired() && *once) std::exchange(*once, nullptr)(false);
+  });
+}
+
+void ClusterImpl::WakeApplied(uint64_t applied) {
+  while (!apply_waiters_.empty() && apply_waiters_.begin()->first <= applied) {
+    auto then = std::move(apply_waiters_.begin()->second);
+    apply_waiters_.erase(apply_waiters_.begin());
+    then(true);
+  }
 }
 
 Status ClusterImpl::ProposeHere(const json& command) {

@@ -117,6 +117,35 @@ Status Store::Submit(const json& command) {
   return Status::OK();
 }
 
+void Store::SubmitAsync(json command, std::function<void(Status)> done) {
+  if (!replicate_async_) {
+    done(Submit(command));
+    return;
+  }
+  async_queue_.emplace_back(std::move(command), std::move(done));
+  NextAsync();
+}
+
+void Store::NextAsync() {
+  if (async_busy_ || async_queue_.empty()) return;
+  if (!replicate_async_) {  // left the cluster meanwhile: the rest is local
+    auto queued = std::move(async_queue_);
+    async_queue_.clear();
+    for (auto& [command, done] : queued) done(Submit(command));
+    return;
+  }
+  async_busy_ = true;
+  const json command = async_queue_.front().first;  // the callback may run inline
+  replicate_async_(command, [this, alive = std::weak_ptr<bool>(alive_)](Status s) {
+    if (alive.expired()) return;
+    auto done = std::move(async_queue_.front().second);
+    async_queue_.pop_front();
+    async_busy_ = false;
+    done(s);
+    NextAsync();
+  });
+}
+
 Status Store::SubmitBatch(std::vector<json> commands) {
   return Submit(json{{"op", "batch"}, {"commands", std::move(commands)}});
 }

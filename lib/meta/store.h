@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -47,11 +48,22 @@ class Store {
   Status Snapshot();
   uint64_t last_seq() const { return seq_; }
 
+  // Like Submit, without waiting on a cluster: done(status) runs once the command is
+  // applied here or has failed. A local store answers before SubmitAsync returns; a
+  // replicated one later, on the caller's loop, handing the cluster one command at a
+  // time so that they commit in the order submitted (a delete and the declaration
+  // after it never swap).
+  void SubmitAsync(json command, std::function<void(Status)> done);
+
+  using Replicate = std::function<Status(const json&)>;
+  using ReplicateAsync = std::function<void(const json&, std::function<void(Status)>)>;
   // Clustered (cluster/cluster.h): Submit hands commands to `replicate`, which returns
-  // once the cluster committed the command and ApplyReplicated applied it here; the
-  // local log is not written. An empty function returns the store to local mode.
-  void SetReplicator(std::function<Status(const json&)> replicate) {
+  // once the cluster committed the command and ApplyReplicated applied it here, and
+  // SubmitAsync to `replicate_async`, which calls back then; the local log is not
+  // written. Empty functions return the store to local mode.
+  void SetReplicator(Replicate replicate, ReplicateAsync replicate_async) {
     replicate_ = std::move(replicate);
+    replicate_async_ = std::move(replicate_async);
   }
   bool replicated() const { return bool(replicate_); }
   // Applies a command the cluster committed, in commit order.
@@ -69,7 +81,13 @@ class Store {
   uint64_t seq_ = 0;           // sequence number of the last applied command
   uint64_t since_snapshot_ = 0;
   std::unique_ptr<store::RecordLog> log_;
-  std::function<Status(const json&)> replicate_;
+  Replicate replicate_;
+  ReplicateAsync replicate_async_;
+  // SubmitAsync's commands not yet handed to the cluster, and whether one is with it.
+  std::deque<std::pair<json, std::function<void(Status)>>> async_queue_;
+  bool async_busy_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  void NextAsync();
 };
 
 }  // namespace warren::meta

@@ -8,6 +8,8 @@ import os
 import socket
 import sys
 import tempfile
+import threading
+import time
 import shutil
 
 import pika
@@ -122,3 +124,54 @@ def test_with_autoheal_or_ignore_the_minority_serves_clients_but_changes_nothing
     s = json.loads(ok(n1.ctl("cluster_status", "--formatter", "json")).stdout)
     assert s["partitions"] == {}
     assert "minority" not in users(n1) and "minority" not in users(n3)
+
+
+@pytest.mark.parametrize("cuttable", ["ignore"], indirect=True)
+def test_a_declaration_waiting_for_a_leader_does_not_stop_the_nodes_other_traffic(cuttable):
+    n1, n2, n3 = cuttable
+    c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n3.port))
+    c.channel().queue_declare("local-traffic", durable=True)
+    c.close()
+    cut(n3, n1, n2)
+    cut(n1, n3)
+    cut(n2, n3)
+    assert eventually(lambda: "no leader" in n3.ctl("add_user", "probe", "pw").stderr, timeout=15)
+
+    # One client keeps publishing and getting on n3 while another declares a queue
+    # there, which waits for a leader (about 5 s) and fails.
+    gaps, stop = [], threading.Event()
+
+    def traffic():
+        t = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n3.port))
+        ch = t.channel()
+        last = time.monotonic()
+        while not stop.is_set():
+            ch.basic_publish("", "local-traffic", b"x")
+            assert ch.basic_get("local-traffic", auto_ack=True)[0] is not None
+            now = time.monotonic()
+            gaps.append(now - last)
+            last = now
+        t.close()
+
+    worker = threading.Thread(target=traffic)
+    worker.start()
+    try:
+        d = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n3.port))
+        started = time.monotonic()
+        with pytest.raises(pika.exceptions.ConnectionClosedByBroker) as e:
+            d.channel().queue_declare("needs-a-leader", durable=True)
+        waited = time.monotonic() - started
+    finally:
+        stop.set()
+        worker.join()
+    assert e.value.reply_code == 541 and "no leader" in e.value.reply_text
+    assert waited > 3, waited
+    assert len(gaps) > 100 and max(gaps) < 1.0, (len(gaps), max(gaps))
+    # Healed, the declaration goes through n3 again.
+    for n in cuttable:
+        cut(n)
+    assert eventually(lambda: n3.ctl("add_user", "after", "pw").returncode == 0, timeout=15)
+    c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n3.port))
+    c.channel().queue_declare("needs-a-leader", durable=True)
+    c.close()
+    assert eventually(lambda: '"needs-a-leader"' in n1.ctl("export_definitions", "-").stdout)

@@ -358,3 +358,43 @@ def test_a_non_durable_exchange_routes_on_every_member_until_its_member_restarts
     n1.start()
     ok(n1.ctl("await_startup"))
     not_found_everywhere(three, lambda ch: ch.exchange_declare("pidbox", "fanout", passive=True))
+
+
+def test_changes_through_a_member_keep_their_order_and_reach_every_member(three):
+    """Declarations, bindings and deletions a channel makes are committed without
+    stopping the node: each method's reply waits for its own commit, later methods
+    wait behind it, and every member ends with what the client did last."""
+    n1, n2, n3 = three
+    c, ch = connect(n2)
+    ch.exchange_declare("ordered-x", "direct", durable=True)
+    for i in range(15):
+        ch.queue_declare("ordered-q", durable=True)
+        ch.queue_bind("ordered-q", "ordered-x", f"k{i}")
+        if i % 3 == 2:
+            ch.queue_unbind("ordered-q", "ordered-x", f"k{i}")
+            ch.queue_delete("ordered-q")
+    # The last round (i = 14) deleted it; declared again, bound with no-wait, and used
+    # at once through the same connection.
+    ch.queue_declare("ordered-q", durable=True)
+    ch.queue_bind("ordered-q", "ordered-x", "last", arguments=None)
+    ch.basic_publish("ordered-x", "last", b"routed")
+    assert ch.basic_get("ordered-q", auto_ack=True)[2] == b"routed"
+    c.close()
+
+    def bindings(node):
+        import json
+        d = json.loads(ok(node.ctl("export_definitions", "-")).stdout)
+        return sorted(b["routing_key"] for b in d["bindings"]
+                      if b["source"] == "ordered-x" and b["destination"] == "ordered-q")
+    for n in three:
+        assert eventually(lambda: bindings(n) == ["last"]), (n.name, bindings(n))
+    # Every member routes through the binding to the queue on n2.
+    for n in (n1, n3):
+        c, ch = connect(n)
+        ch.confirm_delivery()
+        ch.basic_publish("ordered-x", "last", b"from " + n.name.encode(), mandatory=True)
+        c.close()
+    c, ch = connect(n2)
+    got = sorted(ch.basic_get("ordered-q", auto_ack=True)[2] for _ in range(2))
+    assert got == sorted([b"from " + n.name.encode() for n in (n1, n3)])
+    c.close()

@@ -133,6 +133,20 @@ class ClusterImpl : public Cluster, public StateMachine {
   // On the leader: appends `command` and waits until it is applied here.
   Status ProposeHere(const json& command);
 
+  // Store::SubmitAsync while clustered: Replicate without waiting. done(status) runs
+  // on the loop once the command is applied here, with the same outcomes and errors.
+  void ReplicateAsync(const json& command, std::function<void(Status)> done);
+  struct AsyncProposal;
+  void TryReplicate(std::shared_ptr<AsyncProposal> p);
+  void RetryReplicate(std::shared_ptr<AsyncProposal> p, std::chrono::milliseconds after);
+  // Runs `then(true)` once this node has applied `index`, or `then(false)` after `timeout`.
+  void WhenApplied(uint64_t index, std::chrono::milliseconds timeout,
+                   std::function<void(bool)> then);
+  void WakeApplied(uint64_t applied);
+  std::multimap<uint64_t, std::function<void(bool)>> apply_waiters_;
+  // The store commits through this cluster (Replicate and ReplicateAsync).
+  void ReplicateStore();
+
   // Followers learn that an entry is committed from the next entry the leader sends,
   // which may be a heartbeat away; an empty entry sent at once lets every node apply a
   // change within a round trip. One at a time: changes made meanwhile ask for another.
