@@ -416,6 +416,12 @@ Status ClusterImpl::RecoverWithout(const std::set<std::string>& forget) {
 }
 
 void ClusterImpl::Tick() {
+  if (raft_ && !raft_->Leader()) {
+    if (leaderless_since_ == std::chrono::steady_clock::time_point{})
+      leaderless_since_ = std::chrono::steady_clock::now();
+  } else {
+    leaderless_since_ = {};
+  }
   if (pending_forget_.empty() || !raft_ || !ready()) return;
   auto nodes = std::move(pending_forget_);
   pending_forget_.clear();

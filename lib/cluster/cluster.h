@@ -134,8 +134,9 @@ class Cluster {
   virtual void DialBroker(const std::string& node,
                           std::function<void(int fd, std::string error)> done) = 0;
 
-  // Once a second, from the Asio loop: work that waits for the cluster to be ready
-  // (members forgotten while this node was down leave the member list).
+  // Once a second, from the Asio loop: notes how long this node has known no leader
+  // (see kLeaderWait), and does work that waits for the cluster to be ready (members
+  // forgotten while this node was down leave the member list).
   virtual void Tick() = 0;
 
   // Fault injection for tests of partitions (docs/clustering.md): drops every link with

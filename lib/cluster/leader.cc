@@ -205,10 +205,9 @@ Status ClusterImpl::Replicate(const json& command) {
     }
     auto leader = raft_->Leader();
     if (!leader) {
-      uv_->RunUntil([&] { return raft_ && raft_->Leader().has_value(); }, kLeaderWait);
-      if (!raft_->Leader())
-        return Status::Unavailable("the cluster has no leader: a majority of its disc nodes "
-                                   "is not reachable, so metadata cannot change");
+      if (!LongLeaderless())
+        uv_->RunUntil([&] { return raft_ && raft_->Leader().has_value(); }, kLeaderWait);
+      if (!raft_->Leader()) return NoLeader();
       continue;
     }
     Result<json> r = CallAndWait(leader->address, {{"op", "propose"}, {"command", command}},
@@ -225,6 +224,11 @@ Status ClusterImpl::Replicate(const json& command) {
     return StatusFromReply(*r);
   }
   return last;
+}
+
+Status ClusterImpl::NoLeader() {
+  return Status::Unavailable("the cluster has no leader: a majority of its disc nodes is not "
+                             "reachable, so metadata cannot change");
 }
 
 void ClusterImpl::ReplicateStore() {
@@ -280,9 +284,7 @@ void ClusterImpl::TryReplicate(std::shared_ptr<AsyncProposal> p) {
   auto leader = raft_->Leader();
   if (!leader) {
     if (p->leaderless_since == std::chrono::steady_clock::time_point{}) p->leaderless_since = now;
-    if (now - p->leaderless_since >= kLeaderWait)
-      return p->done(Status::Unavailable("the cluster has no leader: a majority of its disc "
-                                         "nodes is not reachable, so metadata cannot change"));
+    if (now - p->leaderless_since >= kLeaderWait || LongLeaderless()) return p->done(NoLeader());
     return RetryReplicate(std::move(p), 20ms);
   }
   p->leaderless_since = {};

@@ -144,8 +144,17 @@ class ClusterImpl : public Cluster, public StateMachine {
                    std::function<void(bool)> then);
   void WakeApplied(uint64_t applied);
   std::multimap<uint64_t, std::function<void(bool)>> apply_waiters_;
+  // Since when this node has known no leader (Tick); empty while it knows one. A change
+  // made after kLeaderWait of that fails at once: no election is under way, the
+  // majority is out of reach (a partition), and waiting would only hold the caller.
+  std::chrono::steady_clock::time_point leaderless_since_{};
+  bool LongLeaderless() const {
+    return leaderless_since_ != std::chrono::steady_clock::time_point{} &&
+           std::chrono::steady_clock::now() - leaderless_since_ >= kLeaderWait;
+  }
   // The store commits through this cluster (Replicate and ReplicateAsync).
   void ReplicateStore();
+  static Status NoLeader();
 
   // Followers learn that an entry is committed from the next entry the leader sends,
   // which may be a heartbeat away; an empty entry sent at once lets every node apply a
