@@ -341,6 +341,12 @@ json BrokerImpl::ListConsumers(const std::string& vhost) const {
   return out;
 }
 
+std::string BrokerImpl::QueueHolder(const std::string& vhost, const std::string& name) {
+  Vhost* v = core_.FindVhost(vhost);
+  std::shared_ptr<Queue> q = v ? v->FindQueue(name) : nullptr;
+  return q && q->home() ? q->home()->node() : "";
+}
+
 Status BrokerImpl::HeldHere(const Queue& q) const {
   if (!q.home()) return Status::OK();
   return Status::Precondition(ResourceName("queue", q.name(), q.vhost_name()) +

@@ -107,6 +107,9 @@ class Broker {
   virtual nlohmann::json ListChannels() const = 0;
   virtual nlohmann::json ListConsumers(const std::string& vhost) const = 0;
 
+  // The member holding queue `name` when it is another member (the admin operations
+  // below act on this node's queues: the caller sends them there); empty otherwise.
+  virtual std::string QueueHolder(const std::string& vhost, const std::string& name) = 0;
   // How many ready messages were dropped. NotFound (subject queue) for a missing queue.
   virtual Result<size_t> PurgeQueue(const std::string& vhost, const std::string& name) = 0;
   // How many ready messages went with the queue. NotFound (subject queue) for a missing

@@ -200,8 +200,9 @@ class BrokerImpl : public Broker {
   // The model of `vhost` for a listing; nullptr when the store has no such vhost.
   const Vhost* ListedVhost(const std::string& vhost) const;
   // Precondition naming the member when `q` is a stand-in: admin operations on a
-  // queue run on the member that holds it.
+  // queue run on the member that holds it (the control ops send them there first).
   Status HeldHere(const Queue& q) const;
+  std::string QueueHolder(const std::string& vhost, const std::string& name) override;
   // The loaded model of `vhost`, or NotFound.
   Result<Vhost*> AdminVhost(const std::string& vhost);
 

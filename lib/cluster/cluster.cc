@@ -210,6 +210,13 @@ json ClusterImpl::Survey(std::chrono::milliseconds timeout) {
   return out;
 }
 
+Result<json> ClusterImpl::CallMember(const std::string& node, const json& request,
+                                     std::chrono::milliseconds timeout) {
+  const ClusterMember* member = raft_ ? members_.Find(node) : nullptr;
+  if (!member) return Status::NotFound("node " + node + " is not a member of this cluster", "node");
+  return CallAndWait(member->address, request, timeout);
+}
+
 json ClusterImpl::Ask(const json& request, std::chrono::milliseconds timeout,
                       std::map<std::string, std::string>* failed) {
   auto waiting = std::make_shared<size_t>(0);

@@ -128,6 +128,11 @@ class Cluster {
   // replies {node: reply} of those that answered in time; errors and silent members
   // are missing. Blocking, as above.
   virtual json Ask(const json& request, std::chrono::milliseconds timeout) = 0;
+  // Sends `request` to member `node` and waits up to `timeout` for its reply. NotFound
+  // when `node` is not a member; Unavailable or Timeout when it does not answer.
+  // Blocking, as above.
+  virtual Result<json> CallMember(const std::string& node, const json& request,
+                                  std::chrono::milliseconds timeout) = 0;
 
   // Opens an authenticated broker link to member `node`: done(fd, "") or
   // done(-1, reason), later, on the Asio thread.

@@ -398,3 +398,29 @@ def test_changes_through_a_member_keep_their_order_and_reach_every_member(three)
     got = sorted(ch.basic_get("ordered-q", auto_ack=True)[2] for _ in range(2))
     assert got == sorted([b"from " + n.name.encode() for n in (n1, n3)])
     c.close()
+
+
+def test_operators_purge_get_and_delete_a_queue_through_any_member(three):
+    """warrenctl purge_queue, get and delete_queue sent to a member that does not hold
+    the queue are carried out by the member that does."""
+    import json
+    n1, n2, n3 = three
+    fill(three, "admin-q", [f"m{i}".encode() for i in range(4)])
+    rows = json.loads(ok(n2.ctl("get", "admin-q", "--count", "2", "--ack-mode", "requeue",
+                                "--formatter", "json")).stdout)
+    assert [r["payload"] for r in rows] == ["m0", "m1"]
+    rows = json.loads(ok(n3.ctl("get", "admin-q", "--formatter", "json")).stdout)
+    assert [r["payload"] for r in rows] == ["m0"] and rows[0]["redelivered"]
+    ok(n2.ctl("purge_queue", "admin-q"))
+    c, ch = connect(n1)
+    assert ch.queue_declare("admin-q", passive=True).method.message_count == 0
+    ch.basic_publish("", "admin-q", b"left")
+    c.close()
+    r = n3.ctl("delete_queue", "admin-q", "--if-empty")
+    assert r.returncode != 0 and "not empty" in r.stderr, r
+    out = ok(n3.ctl("delete_queue", "admin-q")).stdout
+    assert "1 ready message" in out, out
+    not_found_everywhere(three, lambda ch: ch.queue_declare("admin-q", passive=True))
+    # A queue nobody has is reported as on one node.
+    r = n2.ctl("purge_queue", "admin-q")
+    assert r.returncode != 0 and "not_found" in r.stderr, r

@@ -68,6 +68,8 @@ class ClusterImpl : public Cluster, public StateMachine {
   json Ask(const json& request, std::chrono::milliseconds timeout) override {
     return Ask(request, timeout, nullptr);
   }
+  Result<json> CallMember(const std::string& node, const json& request,
+                          std::chrono::milliseconds timeout) override;
   // Also gives, for each member that did not answer, why (its error, or no answer).
   json Ask(const json& request, std::chrono::milliseconds timeout,
            std::map<std::string, std::string>* failed);

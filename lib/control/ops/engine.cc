@@ -1,6 +1,9 @@
 #include "control/ops/engine.h"
 
+#include "cluster/cluster.h"
 #include "control/ops/util.h"
+#include "control/protocol.h"
+#include "http/message.h"
 
 namespace warren::control::ops {
 
@@ -23,6 +26,29 @@ bool BodyFlag(const OpRequest& req, const char* key) {
 json BodyJson(const OpRequest& req, const char* key) {
   if (!req.body.is_object() || !req.body.contains(key)) return nullptr;
   return req.body[key];
+}
+
+std::string QueuePath(const OpRequest& req) {
+  return "/api/queues/" + http::PercentEncode(Vhost(req)) + "/" + http::PercentEncode(req.param("name"));
+}
+
+std::optional<Result<json>> AtHolder(OpContext& ctx, broker::Broker& b, const OpRequest& req,
+                                     std::string_view method, const std::string& path,
+                                     const std::map<std::string, std::string>& query) {
+  const std::string vhost = Vhost(req), name = req.param("name");
+  const std::string holder = b.QueueHolder(vhost, name);
+  cluster::Cluster* c = ctx.node.cluster();
+  if (holder.empty() || !c) return std::nullopt;
+  json forwarded{{"op", "control"}, {"method", std::string(method)}, {"path", path}};
+  if (!query.empty()) forwarded["query"] = query;
+  if (!req.body.is_null()) forwarded["body"] = req.body;
+  Result<json> r = c->CallMember(holder, forwarded, std::chrono::seconds(10));
+  if (!r.ok())
+    return Status::Unavailable("queue '" + name + "' in vhost '" + vhost + "' is held by node " +
+                               holder + ", which did not answer: " + r.status().message());
+  if (!r->contains("status") || !(*r)["status"].is_number_integer())
+    return Status::Internal("node " + holder + " sent a reply without a status");
+  return ResultFromReply((*r)["status"].get<int>(), r->contains("body") ? (*r)["body"] : json());
 }
 
 Result<json> ChangeBinding(OpContext& ctx, const OpRequest& req, bool unbind) {

@@ -8,6 +8,7 @@ namespace warren::control::ops {
 // the management API gets messages; one row per message (broker.h).
 Result<json> GetMessages(OpContext& ctx, const OpRequest& req) {
   WARREN_ASSIGN_OR_RETURN(broker::Broker * b, EngineFor(ctx, Vhost(req)));
+  if (auto there = AtHolder(ctx, *b, req, "POST", QueuePath(req) + "/get")) return *there;
   const json count = BodyJson(req, "count");
   if (!count.is_null() && !count.is_number_unsigned())
     return Status::BadInput("count must be a non-negative integer");
