@@ -271,7 +271,12 @@ void ClusterImpl::Apply(uint64_t index, std::string_view command) {
     s = Status::BadInput("unreadable replicated command at index " + std::to_string(index));
   } else {
     const std::string op = c.value("op", "");
-    if (op.rfind("cluster.", 0) == 0) s = members_.Apply(op, c);
+    if (op.rfind("cluster.", 0) == 0) {
+      s = members_.Apply(op, c);
+      // A member that leaves takes its queues (and its non-durable exchanges) with it.
+      if (s.ok() && op == "cluster.remove_node")
+        (void)o_.store->ApplyReplicated({{"op", "node.forget"}, {"node", c.value("node", "")}});
+    }
     else if (op == "meta.replace") s = ApplySnapshot(c);
     else s = o_.store->ApplyReplicated(c);
   }

@@ -1,5 +1,6 @@
 // Durable exchanges, queues and bindings in the metadata state machine, and their
 // sections of the definitions document (docs/metadata.md).
+#include <set>
 #include "meta/internal/fields.h"
 #include "meta/state.h"
 
@@ -138,6 +139,22 @@ Status State::ApplyEntity(const std::string& op, const json& c) {
     return Status::OK();
   }
   return Status::BadInput("unknown metadata command '" + op + "'");
+}
+
+void State::EraseNodeEntities(const std::string& node) {
+  ++entity_revision_;
+  std::set<std::pair<std::string, std::string>> queues, exchanges;
+  for (const auto& [k, q] : queues_)
+    if (q.node == node) queues.insert(k);
+  for (const auto& [k, x] : exchanges_)
+    if (!x.durable && x.node == node) exchanges.insert(k);
+  EraseIf(queues_, [&](const auto& k) { return queues.count(k) > 0; });
+  EraseIf(exchanges_, [&](const auto& k) { return exchanges.count(k) > 0; });
+  EraseIf(bindings_, [&](const BindingKey& k) {
+    const auto& [v, source, dtype, destination, rk, args] = k;
+    return exchanges.count({v, source}) ||
+           (dtype == "queue" ? queues.count({v, destination}) : exchanges.count({v, destination}));
+  });
 }
 
 void State::EraseVhostEntities(const std::string& vhost) {

@@ -275,6 +275,13 @@ Status State::ApplyOne(const std::string& op, const json& c) {
       return Status::NotFound("Parameter does not exist", "parameter");
     return Status::OK();
   }
+  if (op == "node.forget") {
+    // Not a command of its own in any log: the cluster applies it with the removal of
+    // the member, as RabbitMQ's forget_cluster_node deletes the queues that node held.
+    WARREN_ASSIGN_OR_RETURN(std::string node, Str(c, "node"));
+    EraseNodeEntities(node);
+    return Status::OK();
+  }
   return ApplyEntity(op, c);
 }
 

@@ -147,6 +147,9 @@ class State {
   Status ApplyEntity(const std::string& op, const json& c);
   // Drops what a deleted vhost held: exchanges, queues, bindings.
   void EraseVhostEntities(const std::string& vhost);
+  // Drops what a forgotten cluster member held ("node.forget"): its queues and its
+  // non-durable exchanges, with their bindings.
+  void EraseNodeEntities(const std::string& node);
   void EntitiesToDefinitions(json& d) const;
   static Status EntityCommandsFromDefinitions(const json& d, std::vector<json>& out);
 

@@ -193,10 +193,25 @@ def test_forget_cluster_node(three):
             "before it can be removed") in r.stderr
     r = n1.ctl("forget_cluster_node", "nosuch@localhost")
     assert r.returncode == 69
+    # n3 holds a durable queue and declared a non-durable exchange, bound to n1's queue.
+    ok(n1.ctl("declare_queue", "kept-q", "--durable"))
+    ok(n3.ctl("declare_queue", "held-by-n3", "--durable"))
+    ok(n3.ctl("declare_exchange", "n3-x", "fanout"))
+    ok(n3.ctl("bind", "n3-x", "kept-q"))
+    assert eventually(lambda: '"held-by-n3"' in n1.ctl("export_definitions", "-").stdout)
     ok(n3.ctl("stop_app"))
     ok(n1.ctl("forget_cluster_node", n3.name))
     assert sorted(status(n1)["disk_nodes"]) == sorted([n1.name, n2.name])
     assert eventually(lambda: sorted(status(n2)["disk_nodes"]) == sorted([n1.name, n2.name]))
+    # Its queue and exchange went with it, as RabbitMQ's forget_cluster_node deletes the
+    # queues the node held: the name is free for a new queue, which works.
+    for n in (n1, n2):
+        assert eventually(lambda: "held-by-n3" not in n.ctl("list_queues", "name").stdout)
+        assert eventually(lambda: "n3-x" not in n.ctl("list_exchanges", "name").stdout)
+    assert "kept-q" in ok(n2.ctl("list_queues", "name")).stdout
+    ok(n2.ctl("declare_queue", "held-by-n3", "--durable"))
+    ok(n1.ctl("publish", "--routing-key", "held-by-n3", "fresh"))
+    assert '"fresh"' in ok(n1.ctl("get", "held-by-n3", "--formatter", "json")).stdout
     # The forgotten node may not come back as if nothing happened...
     r = n3.ctl("start_app")
     assert r.returncode == 69

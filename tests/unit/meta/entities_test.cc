@@ -105,6 +105,32 @@ TEST_CASE("entities: equal bindings are held once; arguments tell bindings apart
   CHECK(s.bindings().count(KeyOf(Binding{"dev", "x1", "q1", "queue", "a.#", {{"x-match", "any"}}})));
 }
 
+TEST_CASE("entities: a forgotten member takes its queues and non-durable exchanges along",
+          "[meta]") {
+  State s = Applied(Topology());
+  json q1 = DeclareQueue("dev", "q1");
+  q1["node"] = "gone@h";
+  json x2 = DeclareExchange("dev", "x2", "fanout");
+  x2["durable"] = false;
+  x2["node"] = "gone@h";
+  json durable_x1 = DeclareExchange("dev", "x1", "topic");
+  durable_x1["node"] = "gone@h";  // a durable exchange belongs to no member
+  REQUIRE(s.Apply(q1).ok());
+  REQUIRE(s.Apply(x2).ok());
+  REQUIRE(s.Apply(durable_x1).ok());
+  const uint64_t revision = s.entity_revision();
+  REQUIRE(s.Apply({{"op", "node.forget"}, {"node", "gone@h"}}).ok());
+  CHECK(s.entity_revision() > revision);
+  CHECK_FALSE(s.queues().count({"dev", "q1"}));
+  CHECK(s.queues().count({"dev", "q2"}));
+  CHECK_FALSE(s.exchanges().count({"dev", "x2"}));
+  CHECK(s.exchanges().count({"dev", "x1"}));
+  // x1 -> q1 (q1 gone), x1 -> x2 and x2 -> q2 (x2 gone) went; x1 -> q2 and / stayed.
+  CHECK(s.bindings().size() == 2);
+  CHECK(s.bindings().count(KeyOf(Binding{"dev", "x1", "q2", "queue", "b.*", json::object()})));
+  CHECK(s.Apply({{"op", "node.forget"}}).kind() == ErrorKind::kBadInput);
+}
+
 TEST_CASE("entities: bad commands are refused and change nothing", "[meta]") {
   State s = Applied(Topology());
   const json before = s.ToDefinitions();
