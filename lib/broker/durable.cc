@@ -181,8 +181,15 @@ void Vhost::Prune(const meta::State& state) {
   for (const auto& name : gone) DropExchange(name, false);
   gone.clear();
   for (const auto& [name, q] : queues_) {
-    if (!q->home()) continue;
     auto it = state.queues().find({name_, name});
+    if (!q->home()) {
+      // This member's non-durable queue, deleted by the cluster while this member was
+      // taken for down (cut off longer than net_ticktime): it goes here too.
+      if (transient_recorded && !q->spec().durable && !q->spec().exclusive &&
+          it == state.queues().end() && !Pending('q', name))
+        gone.push_back(name);
+      continue;
+    }
     if (it == state.queues().end() || it->second.node != q->home()->node()) gone.push_back(name);
   }
   for (const auto& name : gone) RemoveQueue(name, false);

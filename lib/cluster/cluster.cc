@@ -434,10 +434,48 @@ void ClusterImpl::Tick() {
   } else {
     leaderless_since_ = {};
   }
+  if (raft_ && raft_->IsLeader() && ready()) CheckMembersAlive();
+  else last_heard_.clear();  // a new leader gives every member a whole period
   if (pending_forget_.empty() || !raft_ || !ready()) return;
   auto nodes = std::move(pending_forget_);
   pending_forget_.clear();
   ForgetMembers(nodes);
+}
+
+void ClusterImpl::CheckMembersAlive() {
+  const auto now = std::chrono::steady_clock::now();
+  std::set<std::string> members;
+  for (const auto& m : members_.List()) {
+    if (m.node == o_.self) continue;
+    const ClusterMember* member = members_.Find(m.node);
+    if (!member) continue;
+    members.insert(m.node);
+    auto heard = last_heard_.try_emplace(m.node, now).first->second;
+    dist_->Call(
+        member->address, {{"op", "ping"}},
+        [this, alive = std::weak_ptr<bool>(alive_), node = m.node](Result<json> r) {
+          if (alive.expired() || !r.ok()) return;
+          last_heard_[node] = std::chrono::steady_clock::now();
+          reported_down_.erase(node);
+        },
+        1000ms);
+    if (now - heard < o_.node_down_after || reported_down_.count(m.node)) continue;
+    const auto& st = o_.store->state();
+    bool transient = false;
+    for (const auto& [k, q] : st.queues()) transient |= !q.durable && q.node == m.node;
+    for (const auto& [k, x] : st.exchanges()) transient |= !x.durable && x.node == m.node;
+    if (!transient) continue;
+    reported_down_.insert(m.node);
+    ReplicateAsync({{"op", "node.down"}, {"node", m.node}}, [node = m.node](Status s) {
+      if (s.ok())
+        log::Warning("node " + node + " is down: its non-durable queues and exchanges are deleted");
+      else
+        log::Error("node " + node + " is down, but its non-durable queues could not be deleted: " +
+                   s.message());
+    });
+  }
+  std::erase_if(last_heard_, [&](const auto& kv) { return !members.count(kv.first); });
+  std::erase_if(reported_down_, [&](const std::string& n) { return !members.count(n); });
 }
 
 void ClusterImpl::ForgetMembers(const std::set<std::string>& nodes) {

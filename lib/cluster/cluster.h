@@ -67,6 +67,10 @@ struct ClusterOptions {
   // How long a clustered node's boot waits for the cluster to confirm its metadata;
   // after that the boot completes and the app starts once it is confirmed (ready()).
   std::chrono::milliseconds boot_wait{std::chrono::seconds(2)};
+  // The leader takes a member that has not answered its pings for this long for down,
+  // and removes the member's non-durable queues and exchanges from the metadata, as
+  // RabbitMQ does at nodedown (net_ticktime).
+  std::chrono::milliseconds node_down_after{std::chrono::seconds(60)};
   unsigned election_timeout_ms = 1000;
   unsigned heartbeat_timeout_ms = 100;
 };

@@ -27,6 +27,7 @@ json ReplyFromStatus(const Status& s) {
 void ClusterImpl::OnRequest(const std::string& from, const json& req, Reply reply) {
   const std::string op = req.value("op", "");
   if (op == "facts") return reply(o_.local_facts ? o_.local_facts() : json::object());
+  if (op == "ping") return reply(json::object());  // the leader's check that we are up
   if (op == "propose") return OnPropose(req, std::move(reply));
   if (op == "queues") {
     // Answered at once rather than from the Asio loop, as "facts" is: the member that

@@ -141,11 +141,11 @@ Status State::ApplyEntity(const std::string& op, const json& c) {
   return Status::BadInput("unknown metadata command '" + op + "'");
 }
 
-void State::EraseNodeEntities(const std::string& node) {
+void State::EraseNodeEntities(const std::string& node, bool transient_only) {
   ++entity_revision_;
   std::set<std::pair<std::string, std::string>> queues, exchanges;
   for (const auto& [k, q] : queues_)
-    if (q.node == node) queues.insert(k);
+    if (q.node == node && !(transient_only && q.durable)) queues.insert(k);
   for (const auto& [k, x] : exchanges_)
     if (!x.durable && x.node == node) exchanges.insert(k);
   EraseIf(queues_, [&](const auto& k) { return queues.count(k) > 0; });

@@ -275,11 +275,13 @@ Status State::ApplyOne(const std::string& op, const json& c) {
       return Status::NotFound("Parameter does not exist", "parameter");
     return Status::OK();
   }
-  if (op == "node.forget") {
-    // Not a command of its own in any log: the cluster applies it with the removal of
-    // the member, as RabbitMQ's forget_cluster_node deletes the queues that node held.
+  if (op == "node.forget" || op == "node.down") {
+    // node.forget is not a command of its own in any log: the cluster applies it with
+    // the removal of the member, as RabbitMQ's forget_cluster_node deletes the queues
+    // that node held. node.down: the leader found the member silent (net_ticktime), and
+    // its non-durable queues and exchanges go, as at RabbitMQ's nodedown.
     WARREN_ASSIGN_OR_RETURN(std::string node, Str(c, "node"));
-    EraseNodeEntities(node);
+    EraseNodeEntities(node, op == "node.down");
     return Status::OK();
   }
   return ApplyEntity(op, c);

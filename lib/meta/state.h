@@ -148,8 +148,9 @@ class State {
   // Drops what a deleted vhost held: exchanges, queues, bindings.
   void EraseVhostEntities(const std::string& vhost);
   // Drops what a forgotten cluster member held ("node.forget"): its queues and its
-  // non-durable exchanges, with their bindings.
-  void EraseNodeEntities(const std::string& node);
+  // non-durable exchanges, with their bindings; only the non-durable queues and
+  // exchanges when `transient_only` ("node.down": the member is down).
+  void EraseNodeEntities(const std::string& node, bool transient_only);
   void EntitiesToDefinitions(json& d) const;
   static Status EntityCommandsFromDefinitions(const json& d, std::vector<json>& out);
 

@@ -21,7 +21,7 @@ constexpr const char* kKnownPrefixes[] = {
     "default_user_tags", "default_permissions", "vm_memory_high_watermark", "disk_free_limit",
     "log.",           "cluster_name",   "cluster_partition_handling", "heartbeat",
     "frame_max",      "channel_max",    "max_message_size", "handshake_timeout", "management.", "prometheus.", "warren.",
-    "cluster_formation", "queue_master_locator", "collect_statistics_interval"};
+    "cluster_formation", "queue_master_locator", "collect_statistics_interval", "net_ticktime"};
 
 // Settings warren acts on must be spelled exactly; a typo there would silently leave
 // an alarm threshold at its default.
@@ -289,6 +289,9 @@ Result<Config> LoadConfig(const std::string& path, int default_port, const std::
         return Status::BadInput("setting cluster_partition_handling: expected pause_minority, "
                                 "autoheal or ignore, got '" + v + "'");
       cfg.partition_handling = v;
+    } else if (key == "net_ticktime") {
+      WARREN_ASSIGN_OR_RETURN(uint64_t n, ParseCount(key, v, 1, 3600));
+      cfg.net_ticktime = uint32_t(n);
     } else if (key == "warren.cluster_boot_wait") {
       WARREN_ASSIGN_OR_RETURN(uint64_t n, ParseCount(key, v, 0, 3600000));
       cfg.cluster_boot_wait = uint32_t(n);

@@ -41,6 +41,9 @@ struct Config {
   // cluster_partition_handling: pause_minority (default) | autoheal | ignore.
   std::string partition_handling = "pause_minority";
   uint32_t cluster_boot_wait = 2000;        // warren.cluster_boot_wait, ms (docs/clustering.md)
+  // net_ticktime, s: a member silent this long is taken for down (its non-durable
+  // queues and exchanges go, as at RabbitMQ's nodedown).
+  uint32_t net_ticktime = 60;
   nlohmann::json flat = nlohmann::json::object();  // every setting as read, for `environment`
 };
 

@@ -425,6 +425,7 @@ class NodeImpl : public control::NodeApi {
       return control::Call(*this, "list_queues", {{"vhost", vhost}, {"local", "true"}}, json());
     };
     o.boot_wait = std::chrono::milliseconds(config_.cluster_boot_wait);
+    o.node_down_after = std::chrono::seconds(config_.net_ticktime);
     auto c = cluster::Cluster::Start(io_, std::move(o));
     if (!c.ok()) return c.status();
     cluster_ = std::move(c).value();

@@ -424,3 +424,45 @@ def test_operators_purge_get_and_delete_a_queue_through_any_member(three):
     # A queue nobody has is reported as on one node.
     r = n2.ctl("purge_queue", "admin-q")
     assert r.returncode != 0 and "not_found" in r.stderr, r
+
+
+def test_a_members_non_durable_queues_go_when_it_is_down_for_net_ticktime(root):
+    """As at RabbitMQ's nodedown: a member silent for net_ticktime loses its non-durable
+    queues and exchanges (their names are free again on the others); its durable queues
+    are only down until it returns."""
+    from warren_node import Node
+    d, nodes = root
+    for _ in range(3):
+        n = Node(root=d, config="net_ticktime: 2\n")
+        n.start()
+        nodes.append(n)
+    n1, n2, n3 = nodes
+    join(n2, n1)
+    join(n3, n2)
+    c3, ch3 = connect(n3)
+    ch3.queue_declare("scratch3", durable=False)
+    ch3.queue_declare("kept3", durable=True)
+    ch3.exchange_declare("x3", "fanout", durable=False)
+    c3.close()
+    for n in (n1, n2):
+        assert eventually(lambda: connect(n)[1].queue_declare("scratch3", passive=True) is not None)
+    n3.kill()
+    not_found_everywhere([n1, n2], lambda ch: ch.queue_declare("scratch3", passive=True))
+    not_found_everywhere([n1, n2], lambda ch: ch.exchange_declare("x3", passive=True))
+    c1, ch1 = connect(n1)
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
+        ch1.basic_get("kept3")
+    assert e.value.reply_code == 404 and "is down or inaccessible" in e.value.reply_text
+    # The name is free: declared again through n1, the queue lives on n1.
+    ch1 = c1.channel()
+    ch1.queue_declare("scratch3", durable=False)
+    ch1.basic_publish("", "scratch3", b"on n1")
+    c1.close()
+    # n3 returns: it uses n1's queue, and its durable queue is back.
+    n3.start()
+    ok(n3.ctl("await_startup"))
+    c3, ch3 = connect(n3)
+    assert eventually(lambda: ch3.queue_declare("scratch3", passive=True).method.message_count == 1)
+    assert ch3.basic_get("scratch3", auto_ack=True)[2] == b"on n1"
+    assert ch3.queue_declare("kept3", passive=True).method.message_count == 0
+    c3.close()

@@ -7,6 +7,7 @@
 #include <asio.hpp>
 #include <chrono>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 
@@ -150,6 +151,12 @@ class ClusterImpl : public Cluster, public StateMachine {
   // made after kLeaderWait of that fails at once: no election is under way, the
   // majority is out of reach (a partition), and waiting would only hold the caller.
   std::chrono::steady_clock::time_point leaderless_since_{};
+  // On the leader (Tick): pings every member each second; one silent for
+  // node_down_after is down, and its non-durable queues and exchanges are removed
+  // ("node.down", once until it answers again).
+  void CheckMembersAlive();
+  std::map<std::string, std::chrono::steady_clock::time_point> last_heard_;
+  std::set<std::string> reported_down_;
   bool LongLeaderless() const {
     return leaderless_since_ != std::chrono::steady_clock::time_point{} &&
            std::chrono::steady_clock::now() - leaderless_since_ >= kLeaderWait;

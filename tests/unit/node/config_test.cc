@@ -151,12 +151,15 @@ TEST_CASE("config: clustering settings are read and checked", "[node]") {
   REQUIRE(defaults.ok());
   CHECK(defaults->partition_handling == "pause_minority");
   CHECK(defaults->cluster_boot_wait == 2000);
+  CHECK(defaults->net_ticktime == 60);
   auto cfg = LoadConfig(WriteConfig("cluster.conf", "cluster_partition_handling = autoheal\n"
-                                                    "warren.cluster_boot_wait = 500\n"),
+                                                    "warren.cluster_boot_wait = 500\n"
+                                                    "net_ticktime = 5\n"),
                         5672, "");
   REQUIRE(cfg.ok());
   CHECK(cfg->partition_handling == "autoheal");
   CHECK(cfg->cluster_boot_wait == 500);
+  CHECK(cfg->net_ticktime == 5);
   auto bad = LoadConfig(WriteConfig("badcluster.conf", "cluster_partition_handling = often\n"),
                         5672, "");
   REQUIRE(!bad.ok());
