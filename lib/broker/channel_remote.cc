@@ -120,12 +120,20 @@ Status Channel::DeclareElsewhere(const std::string& node, QueueSpec spec, bool n
       consumers = uint32_t(r->second);
     } else if (!reached) {
       // The member it was placed on is down: it goes here instead, as client-local would.
-      auto local = ch->vhost().DeclareQueue(spec, false);
-      outcome = local.status();
-      if (local.ok()) {
-        ready = uint32_t((*local)->ready());
-        consumers = uint32_t((*local)->consumers().size());
-      }
+      auto local = ch->vhost().DeclareQueue(
+          spec, false, [&core, serial, name = record.name, no_wait, m](Result<std::shared_ptr<Queue>> q) {
+            Channel* ch = Channel::BySerial(core, serial);
+            if (!ch) return;
+            if (q.ok()) {
+              ch->last_queue_ = name;
+              if (!no_wait)
+                ch->Reply(amqp::QueueDeclareOk{QueueName(name), uint32_t((*q)->ready()),
+                                               uint32_t((*q)->consumers().size())});
+            }
+            ch->conn_.Resume(*ch, q.status(), &m);
+          });
+      if (!local.ok()) ch->conn_.Resume(*ch, local.status(), &m);
+      return;
     }
     if (outcome.ok()) {
       ch->last_queue_ = record.name;

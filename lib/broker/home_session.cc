@@ -79,6 +79,7 @@ void HomeSession::Reply(uint64_t request, const Status& s, uint64_t a, uint64_t 
   const uint16_t code = s.ok() ? 0 : amqp::ReplyCodeOf(s).value_or(amqp::kInternalError);
   FrameWriter(link_->out(), Op::kReply).U64(request).U16(code).Str(s.ok() ? "" : s.message())
       .U64(a).U64(b).Finish();
+  link_->ScheduleFlush();  // a reply may come later than the input that asked (OnDeclare)
 }
 
 Status HomeSession::OnPublish(FieldReader& r) {
@@ -307,9 +308,16 @@ Status HomeSession::OnDeclare(FieldReader& r) {
   if (doc.is_discarded() || !args.ok()) return Status::BadInput("malformed queue arguments");
   QueueSpec spec{std::string(queue), bool(flags & 1), false, bool(flags & 2), std::move(args).value(),
                  nullptr};
-  auto q = v->DeclareQueue(std::move(spec), false);
-  if (q.ok()) Reply(request, Status::OK(), (*q)->ready(), (*q)->consumers().size());
-  else Reply(request, q.status());
+  // Answered once the metadata has it (a commit through the leader): the link goes on
+  // meanwhile.
+  auto made = v->DeclareQueue(std::move(spec), false,
+                              [this, alive = std::weak_ptr<bool>(alive_), request](
+                                  Result<std::shared_ptr<Queue>> q) {
+                                if (alive.expired()) return;
+                                if (q.ok()) Reply(request, Status::OK(), (*q)->ready(), (*q)->consumers().size());
+                                else Reply(request, q.status());
+                              });
+  if (!made.ok()) Reply(request, made.status());
   return Status::OK();
 }
 
