@@ -267,11 +267,13 @@ void Vhost::Restore(const meta::State& state) {
   }
   if (!persist_) return;
   for (const auto& name : stale) {
-    json c = {{"op", "queue.delete"}, {"vhost", name_}, {"name", name}, {kTransient, true}};
+    json c = {{"op", "queue.delete"}, {"vhost", name_}, {"name", name}, {kTransient, true},
+              {"node", local_node_}};
     (void)Written(persist_(c), ResourceName("queue", name, name_));
   }
   for (const auto& name : stale_exchanges) {
-    json c = {{"op", "exchange.delete"}, {"vhost", name_}, {"name", name}, {kTransient, true}};
+    json c = {{"op", "exchange.delete"}, {"vhost", name_}, {"name", name}, {kTransient, true},
+              {"node", local_node_}};
     (void)Written(persist_(c), ResourceName("exchange", name, name_));
   }
 }

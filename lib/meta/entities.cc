@@ -112,6 +112,19 @@ Status State::ApplyEntity(const std::string& op, const json& c) {
     WARREN_ASSIGN_OR_RETURN(std::string name, Str(c, "name"));
     const bool exchange = op == "exchange.delete";
     const std::string kind = exchange ? "exchange" : "queue";
+    // With "node": only the record that member made (a restarted member removing its
+    // non-durable ones must not take a newer one another member made since).
+    if (auto n = c.find("node"); n != c.end() && n->is_string()) {
+      const std::string* holder = nullptr;
+      if (exchange) {
+        if (auto it = exchanges_.find({vhost, name}); it != exchanges_.end()) holder = &it->second.node;
+      } else if (auto it = queues_.find({vhost, name}); it != queues_.end()) {
+        holder = &it->second.node;
+      }
+      if (!holder || *holder != n->get<std::string>())
+        return Status::NotFound("no " + Resource(kind, name, vhost) + " of node " +
+                                    n->get<std::string>(), kind);
+    }
     const size_t erased = exchange ? exchanges_.erase({vhost, name}) : queues_.erase({vhost, name});
     if (erased == 0) return Status::NotFound("no " + Resource(kind, name, vhost), kind);
     // Bindings naming it go with it: as destination, and for an exchange as source.

@@ -131,6 +131,20 @@ TEST_CASE("entities: a forgotten member takes its queues and non-durable exchang
   CHECK(s.Apply({{"op", "node.forget"}}).kind() == ErrorKind::kBadInput);
 }
 
+TEST_CASE("entities: a delete naming a node removes only that node's record", "[meta]") {
+  State s = Applied(Topology());
+  json q = DeclareQueue("dev", "tmp");
+  q["durable"] = false;
+  q["node"] = "now@h";
+  REQUIRE(s.Apply(q).ok());
+  json stale = {{"op", "queue.delete"}, {"vhost", "dev"}, {"name", "tmp"}, {"node", "before@h"}};
+  CHECK(s.Apply(stale).kind() == ErrorKind::kNotFound);
+  CHECK(s.queues().count({"dev", "tmp"}));
+  stale["node"] = "now@h";
+  CHECK(s.Apply(stale).ok());
+  CHECK_FALSE(s.queues().count({"dev", "tmp"}));
+}
+
 TEST_CASE("entities: bad commands are refused and change nothing", "[meta]") {
   State s = Applied(Topology());
   const json before = s.ToDefinitions();
