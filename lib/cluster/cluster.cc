@@ -434,8 +434,12 @@ void ClusterImpl::Tick() {
   } else {
     leaderless_since_ = {};
   }
-  if (raft_ && raft_->IsLeader() && ready()) CheckMembersAlive();
-  else last_heard_.clear();  // a new leader gives every member a whole period
+  if (raft_ && raft_->IsLeader() && ready()) {
+    CheckMembersAlive();
+  } else {  // a new leader gives every member a whole period
+    last_heard_.clear();
+    reported_down_.clear();
+  }
   if (pending_forget_.empty() || !raft_ || !ready()) return;
   auto nodes = std::move(pending_forget_);
   pending_forget_.clear();
