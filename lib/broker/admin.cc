@@ -374,6 +374,7 @@ Result<size_t> BrokerImpl::DeleteQueue(const std::string& vhost, const std::stri
   if (if_unused && !q->consumers().empty()) return Status::Precondition("Queue is in use", "in_use");
   if (if_empty && q->ready() > 0) return Status::Precondition("Queue is not empty", "not_empty");
   // The operator acts with the owner's authority, so exclusive queues can go too.
+  Vhost::DeletionsWait wait(*v);
   Result<size_t> dropped = v->DeleteQueue(name, if_unused, if_empty, q->spec().owner);
   if (!dropped.ok()) return AdminError(dropped.status());
   return *dropped;
@@ -442,6 +443,7 @@ Status BrokerImpl::DeleteExchange(const std::string& vhost, const std::string& n
   WARREN_ASSIGN_OR_RETURN(Vhost * v, AdminVhost(vhost));
   if (!v->FindExchange(name))
     return Status::NotFound("no " + ResourceName("exchange", name, vhost), "exchange");
+  Vhost::DeletionsWait wait(*v);
   return AdminError(v->DeleteExchange(name, if_unused));
 }
 
@@ -451,6 +453,7 @@ Status BrokerImpl::Bind(const std::string& vhost, const std::string& source,
   WARREN_ASSIGN_OR_RETURN(Vhost * v, AdminVhost(vhost));
   WARREN_ASSIGN_OR_RETURN(amqp::FieldTable args, FieldTableFromJson(arguments));
   const Destination d{destination, destination_is_exchange};
+  Vhost::DeletionsWait wait(*v);
   return AdminError(unbind ? v->Unbind(source, d, routing_key, args)
                            : v->Bind(source, d, routing_key, args));
 }

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -44,6 +45,22 @@ class Vhost {
   ~Vhost();
 
   const std::string& name() const { return name_; }
+
+  // Deletions are handed to the store without waiting (a client's queue.delete is
+  // answered at once; later changes of this node follow it in order). Within this
+  // scope they wait: an operator's command returns once its change is committed, as
+  // rabbitmqctl's does, and cannot be overtaken by the operator's next command.
+  class DeletionsWait {
+   public:
+    explicit DeletionsWait(Vhost& v) : v_(v), was_(std::exchange(v.deletions_wait_, true)) {}
+    ~DeletionsWait() { v_.deletions_wait_ = was_; }
+    DeletionsWait(const DeletionsWait&) = delete;
+    DeletionsWait& operator=(const DeletionsWait&) = delete;
+
+   private:
+    Vhost& v_;
+    bool was_;
+  };
 
   // A declaration or binding the metadata records, for a caller that need not wait
   // (a channel): the change is made in the engine at once and the store's answer goes
@@ -215,6 +232,7 @@ class Vhost {
   Persist persist_;
   PersistAsync persist_async_;
   std::map<std::string, int> pending_;  // CommitAsync's keys not answered yet, counted
+  bool deletions_wait_ = false;         // DeletionsWait
   uint64_t incarnations_ = 0;  // numbers exchanges made (Exchange::incarnation)
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::string local_node_;

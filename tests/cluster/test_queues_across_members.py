@@ -398,6 +398,12 @@ def test_changes_through_a_member_keep_their_order_and_reach_every_member(three)
     got = sorted(ch.basic_get("ordered-q", auto_ack=True)[2] for _ in range(2))
     assert got == sorted([b"from " + n.name.encode() for n in (n1, n3)])
     c.close()
+    # An operator's commands through that member return once committed there.
+    for _ in range(5):
+        ok(n2.ctl("delete_queue", "ordered-q"))
+        assert '"ordered-q"' not in ok(n2.ctl("export_definitions", "-")).stdout
+        ok(n2.ctl("declare_queue", "ordered-q", "--durable"))
+        assert '"ordered-q"' in ok(n2.ctl("export_definitions", "-")).stdout
 
 
 def test_operators_purge_get_and_delete_a_queue_through_any_member(three):
