@@ -1,6 +1,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "base/fiber.h"
 #include "base/log.h"
 #include "cluster/internal/cluster_impl.h"
 #include "meta/store.h"
@@ -39,7 +40,17 @@ void ClusterImpl::OnRequest(const std::string& from, const json& req, Reply repl
     if (!o_.control) return reply(Status::Unavailable("this node takes no remote operations"));
     asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_), req, reply]() {
       if (alive.expired()) return reply(Status::Unavailable("the node is stopping"));
-      reply(o_.control(req));
+      // On a fiber, as the control socket runs it: an operation waiting for its commit
+      // lets this node's loop go on meanwhile.
+      fiber::Start([control = o_.control, req, reply] {
+        Result<json> r = Status::Internal("the operation failed");
+        try {
+          r = control(req);
+        } catch (const std::exception& e) {
+          r = Status::Internal(std::string("the operation failed: ") + e.what());
+        }
+        reply(std::move(r));
+      });
     });
     return;
   }
@@ -269,7 +280,9 @@ void ClusterImpl::TryReplicate(std::shared_ptr<AsyncProposal> p) {
                                           Status s, uint64_t index) {
       if (alive.expired()) return;
       if (!s.ok()) {
-        if (s.kind() == ErrorKind::kUnavailable && !(raft_ && raft_->IsLeader()))
+        // libraft fails an entry this way only when leadership goes (it may still
+        // call itself leader inside this callback): as Replicate words it.
+        if (s.kind() == ErrorKind::kUnavailable)
           s = Status::Unavailable("this node lost the cluster's leadership while committing "
                                   "the change, which may or may not take effect: a majority "
                                   "of its disc nodes is not reachable (" + s.message() + ")");

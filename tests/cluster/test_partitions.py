@@ -134,9 +134,15 @@ def test_a_declaration_waiting_for_a_leader_does_not_stop_the_nodes_other_traffi
     c.close()
 
     # One client keeps publishing and getting on n3 while another declares a queue
-    # there just after n3 is cut off: the declaration waits (for the leader it can no
-    # longer reach, then for an election) and fails.
+    # there just after n3 is cut off, and an operator adds a user there: both wait (for
+    # the leader n3 can no longer reach, then for an election) and fail.
     gaps, stop = [], threading.Event()
+    operator = {}
+
+    def add_user():
+        started = time.monotonic()
+        operator["result"] = n3.ctl("add_user", "needs-a-leader", "pw")
+        operator["waited"] = time.monotonic() - started
 
     def traffic():
         t = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n3.port))
@@ -159,15 +165,22 @@ def test_a_declaration_waiting_for_a_leader_does_not_stop_the_nodes_other_traffi
         cut(n2, n3)
         time.sleep(1.5)  # the cut takes effect within a second
         d = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n3.port))
+        adder = threading.Thread(target=add_user)
+        adder.start()
         started = time.monotonic()
         with pytest.raises(pika.exceptions.ConnectionClosedByBroker) as e:
             d.channel().queue_declare("needs-a-leader", durable=True)
         waited = time.monotonic() - started
+        adder.join()
     finally:
         stop.set()
         worker.join()
     assert e.value.reply_code == 541, e.value
     assert waited > 1, waited
+    r = operator["result"]
+    assert r.returncode != 0 and "no leader" in r.stderr, r
+    assert operator["waited"] > 1, operator
+    print(f"longest pause in traffic {max(gaps):.3f} s over {len(gaps)} operations")
     assert len(gaps) > 100 and max(gaps) < 1.0, (len(gaps), max(gaps))
 
     # Leaderless for longer than an election takes, n3 refuses changes at once.

@@ -33,7 +33,7 @@ Result<json> ApplyProvision(OpContext& ctx, const OpRequest& req) {
     commands.push_back(std::move(c.command));
   }
   const bool apply = !dry_run && !commands.empty();
-  if (apply) WARREN_TRY(ctx.node.store().SubmitBatch(std::move(commands)));
+  if (apply) WARREN_TRY(SubmitBatch(ctx, std::move(commands)));
   return json{{"file", options.file_name},
               {"dry_run", dry_run},
               {"prune", options.prune},

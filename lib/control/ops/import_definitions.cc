@@ -84,7 +84,7 @@ Result<json> ImportDefinitions(OpContext& ctx, const OpRequest& req) {
   if (changed) {
     std::vector<json> batch;
     for (auto& c : commands) batch.push_back(std::move(c.command));
-    WARREN_TRY(ctx.node.store().SubmitBatch(std::move(batch)));
+    WARREN_TRY(SubmitBatch(ctx, std::move(batch)));
   }
   return json{{"changed", changed}};
 }

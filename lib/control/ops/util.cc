@@ -1,5 +1,9 @@
 #include "control/ops/util.h"
 
+#include <utility>
+
+#include "base/fiber.h"
+
 namespace warren::control::ops {
 
 Result<std::string> BodyString(const OpRequest& req, const char* key) {
@@ -12,6 +16,23 @@ std::string BodyStringOr(const OpRequest& req, const char* key, std::string fall
   if (req.body.is_object() && req.body.contains(key) && req.body[key].is_string())
     return req.body[key].get<std::string>();
   return fallback;
+}
+
+Status Submit(OpContext& ctx, const json& command) {
+  meta::Store& store = ctx.node.store();
+  if (!store.replicated() || !fiber::InFiber()) return store.Submit(command);
+  Status outcome;
+  fiber::Wait([&](fiber::Resume resume) {
+    store.SubmitAsync(command, [&outcome, resume = std::move(resume)](Status s) {
+      outcome = std::move(s);
+      resume();
+    });
+  });
+  return outcome;
+}
+
+Status SubmitBatch(OpContext& ctx, std::vector<json> commands) {
+  return Submit(ctx, json{{"op", "batch"}, {"commands", std::move(commands)}});
 }
 
 std::string Vhost(const OpRequest& req) { return req.param("vhost", "/"); }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -20,10 +21,13 @@ std::string BodyStringOr(const OpRequest& req, const char* key, std::string fall
 // The vhost an op targets: params["vhost"], defaulting to "/".
 std::string Vhost(const OpRequest& req);
 
-// Submits one command to the node's metadata store.
-inline Status Submit(OpContext& ctx, const json& command) {
-  return ctx.node.store().Submit(command);
-}
+// Submits one command to the node's metadata store and returns once it is applied
+// here. On a cluster member inside a fiber (the control socket runs each request on
+// one) the node's loop goes on serving clients during the Raft round trip; elsewhere
+// the call holds the loop until the commit, as Store::Submit does.
+Status Submit(OpContext& ctx, const json& command);
+// Several commands as one all-or-nothing change, waiting as Submit does.
+Status SubmitBatch(OpContext& ctx, std::vector<json> commands);
 inline const meta::State& State(OpContext& ctx) { return ctx.node.store().state(); }
 
 // NotFound(subject vhost) unless `vhost` exists.
