@@ -192,6 +192,7 @@ json EffectiveSettings(const Config& cfg) {
   }
   if (!has_prefix("disk_free_limit.")) out["disk_free_limit.absolute"] = std::to_string(cfg.disk_free_limit);
   if (!out.contains("log.file.level")) out["log.file.level"] = cfg.log_level;
+  if (!out.contains("net_ticktime")) out["net_ticktime"] = std::to_string(cfg.net_ticktime);
   return out;
 }
 

@@ -93,6 +93,7 @@ def test_status_text_reports_the_nodes_real_facts():
         assert runtime["Product name"] == "warren"
         assert runtime["RabbitMQ version"] == "3.10.8"
         assert runtime["Node name"] == n.name
+        assert runtime["Cluster heartbeat timeout (net_ticktime)"] == "60"
         assert runtime["Runtime configuration"].startswith("warren ")
         used, limit = re.fullmatch(r"(\d+) used, (\d+) limit", runtime["Threads"]).groups()
         assert 1 <= int(used) <= int(limit)
@@ -138,6 +139,7 @@ def test_status_json_and_units_match_the_process():
         assert s["vm_memory_calculation_strategy"] == "rss"
         assert s["vm_memory_high_watermark_setting"] == {"relative": 0.4}
         assert s["disk_free_limit"] == 50000000
+        assert s["net_ticktime"] == 60
         assert s["totals"] == {"connection_count": 0, "queue_count": 0, "virtual_host_count": 1}
         assert s["listeners"] == [{"interface": "[::]", "node": n.name, "port": n.port + 20000,
                                    "protocol": "clustering",

@@ -38,6 +38,7 @@ std::string StatusText(const Invocation& inv, json s) {
   out += "Crypto library: " + Str(s["crypto_lib_version"]) + "\n";
   out += "Threads: " + Str(s["threads"]["used"]) + " used, " + Str(s["threads"]["limit"]) +
          " limit\n";
+  out += "Cluster heartbeat timeout (net_ticktime): " + Str(s["net_ticktime"]) + "\n";
 
   out += "\n" + SectionTitle("Plugins") + "\n\n";
   out += "Enabled plugin file: " + Str(s["enabled_plugin_file"]) + "\n";

@@ -15,6 +15,16 @@ json RunningPlugins(NodeApi& node) {
   return p.contains("running") ? p["running"] : json::array();
 }
 
+// Seconds, as a number: the setting's value is text in the effective configuration.
+json NetTicktime(const json& settings) {
+  const json v = settings.value("net_ticktime", json());
+  if (v.is_number()) return v;
+  if (v.is_string() && !v.get<std::string>().empty() &&
+      v.get<std::string>().find_first_not_of("0123456789") == std::string::npos)
+    return std::stoull(v.get<std::string>());
+  return v;
+}
+
 }  // namespace
 
 Result<json> NodeStatus(OpContext& ctx, const OpRequest&) {
@@ -45,6 +55,7 @@ Result<json> NodeStatus(OpContext& ctx, const OpRequest&) {
       {"log_files", json::array({f["log_file"]})},
       {"memory", memory},
       {"metadata_directory", f["metadata_dir"]},
+      {"net_ticktime", NetTicktime(ctx.node.config())},
       {"os", f["os"]},
       {"pid", f["pid"]},
       {"product_name", "warren"},

@@ -80,7 +80,8 @@ TEST_CASE("config: effective settings add the defaults and mask the password", "
     CHECK(s["vm_memory_high_watermark.relative"] == "0.4");
     CHECK(s["disk_free_limit.absolute"] == "50000000");
     CHECK(s["log.file.level"] == "info");
-    CHECK(s.size() == 7);
+    CHECK(s["net_ticktime"] == "60");
+    CHECK(s.size() == 8);
   }
   SECTION("settings from a file are kept as written") {
     auto cfg = LoadConfig(WriteConfig("e.conf",
@@ -160,6 +161,9 @@ TEST_CASE("config: clustering settings are read and checked", "[node]") {
   CHECK(cfg->partition_handling == "autoheal");
   CHECK(cfg->cluster_boot_wait == 500);
   CHECK(cfg->net_ticktime == 5);
+  // status reports the setting in effect, set or not.
+  CHECK(EffectiveSettings(*cfg)["net_ticktime"] == "5");
+  CHECK(EffectiveSettings(*defaults)["net_ticktime"] == "60");
   auto bad = LoadConfig(WriteConfig("badcluster.conf", "cluster_partition_handling = often\n"),
                         5672, "");
   REQUIRE(!bad.ok());
