@@ -374,9 +374,10 @@ Result<size_t> BrokerImpl::DeleteQueue(const std::string& vhost, const std::stri
   if (if_unused && !q->consumers().empty()) return Status::Precondition("Queue is in use", "in_use");
   if (if_empty && q->ready() > 0) return Status::Precondition("Queue is not empty", "not_empty");
   // The operator acts with the owner's authority, so exclusive queues can go too.
-  Vhost::DeletionsWait wait(*v);
+  Vhost::OperatorChange change(*v, Poster());
   Result<size_t> dropped = v->DeleteQueue(name, if_unused, if_empty, q->spec().owner);
   if (!dropped.ok()) return AdminError(dropped.status());
+  WARREN_TRY(AdminError(change.Wait()));
   return *dropped;
 }
 
@@ -423,7 +424,12 @@ Status BrokerImpl::DeclareQueue(const std::string& vhost, const std::string& nam
   if (name.rfind("amq.", 0) == 0 && !v->FindQueue(name))
     return Status::AccessRefused("queue name '" + name + "' contains reserved prefix 'amq.*'");
   QueueSpec spec{name, durable, false, auto_delete, std::move(args), nullptr};
-  return AdminError(v->DeclareQueue(std::move(spec), false).status());
+  Vhost::OperatorChange change(*v, Poster());
+  if (!change.awaits()) return AdminError(v->DeclareQueue(std::move(spec), false).status());
+  Vhost::Committed done = change.Track();
+  auto declared = v->DeclareQueue(std::move(spec), false, [done](auto q) { done(q.status()); });
+  if (!declared.ok()) done(declared.status());  // refused at once: no answer follows
+  return AdminError(change.Wait());
 }
 
 Status BrokerImpl::DeclareExchange(const std::string& vhost, const std::string& name,
@@ -435,7 +441,11 @@ Status BrokerImpl::DeclareExchange(const std::string& vhost, const std::string& 
   if (!v->SetExchangeType(spec, type))
     return Status::BadInput("unknown exchange type '" + type + "'");
   if (name.empty()) return Status::AccessRefused("operation not permitted on the default exchange");
-  return AdminError(v->DeclareExchange(spec, false));
+  Vhost::OperatorChange change(*v, Poster());
+  if (!change.awaits()) return AdminError(v->DeclareExchange(spec, false));
+  Vhost::Committed done = change.Track();
+  if (Status s = v->DeclareExchange(spec, false, done); !s.ok()) done(s);
+  return AdminError(change.Wait());
 }
 
 Status BrokerImpl::DeleteExchange(const std::string& vhost, const std::string& name,
@@ -443,8 +453,9 @@ Status BrokerImpl::DeleteExchange(const std::string& vhost, const std::string& n
   WARREN_ASSIGN_OR_RETURN(Vhost * v, AdminVhost(vhost));
   if (!v->FindExchange(name))
     return Status::NotFound("no " + ResourceName("exchange", name, vhost), "exchange");
-  Vhost::DeletionsWait wait(*v);
-  return AdminError(v->DeleteExchange(name, if_unused));
+  Vhost::OperatorChange change(*v, Poster());
+  WARREN_TRY(AdminError(v->DeleteExchange(name, if_unused)));
+  return AdminError(change.Wait());
 }
 
 Status BrokerImpl::Bind(const std::string& vhost, const std::string& source,
@@ -453,9 +464,15 @@ Status BrokerImpl::Bind(const std::string& vhost, const std::string& source,
   WARREN_ASSIGN_OR_RETURN(Vhost * v, AdminVhost(vhost));
   WARREN_ASSIGN_OR_RETURN(amqp::FieldTable args, FieldTableFromJson(arguments));
   const Destination d{destination, destination_is_exchange};
-  Vhost::DeletionsWait wait(*v);
-  return AdminError(unbind ? v->Unbind(source, d, routing_key, args)
-                           : v->Bind(source, d, routing_key, args));
+  Vhost::OperatorChange change(*v, Poster());
+  if (unbind || !change.awaits()) {
+    WARREN_TRY(AdminError(unbind ? v->Unbind(source, d, routing_key, args)
+                                 : v->Bind(source, d, routing_key, args)));
+    return AdminError(change.Wait());
+  }
+  Vhost::Committed done = change.Track();
+  if (Status s = v->Bind(source, d, routing_key, args, done); !s.ok()) done(s);
+  return AdminError(change.Wait());
 }
 
 Result<size_t> BrokerImpl::Publish(const std::string& vhost, const std::string& exchange,

@@ -205,6 +205,10 @@ class BrokerImpl : public Broker {
   std::string QueueHolder(const std::string& vhost, const std::string& name) override;
   // The loaded model of `vhost`, or NotFound.
   Result<Vhost*> AdminVhost(const std::string& vhost);
+  // Runs a task from the engine's loop: an operator's change resumes its wait so.
+  Vhost::OperatorChange::Post Poster() {
+    return [&io = core_.io](std::function<void()> task) { asio::post(io, std::move(task)); };
+  }
 
   // Page files are scratch: any left by an earlier run are removed.
   void PreparePaging() {

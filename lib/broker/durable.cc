@@ -74,7 +74,7 @@ Status Vhost::PersistExchange(const Exchange& x, bool declare, Committed then) {
     c["arguments"] = FieldTableToJson(s.args);
   }
   std::string what = ResourceName("exchange", s.name, name_);
-  if (!then && !declare && !deletions_wait_) then = [](Status) {};  // see DeletionsWait
+  if (!then && !declare) then = DeletionAnswer();
   if (then) {
     CommitAsync(std::move(c), std::move(what), "x" + s.name, std::move(then));
     return Status::OK();
@@ -102,7 +102,7 @@ Status Vhost::PersistQueue(Queue& q, bool declare, Committed then) {
     c["arguments"] = FieldTableToJson(q.spec().args);
   }
   std::string what = ResourceName("queue", q.name(), name_);
-  if (!then && !declare && !deletions_wait_) then = [](Status) {};  // see DeletionsWait
+  if (!then && !declare) then = DeletionAnswer();
   if (then) {
     CommitAsync(std::move(c), std::move(what), "q" + q.name(), std::move(then), true);
     return Status::OK();
@@ -141,7 +141,7 @@ Status Vhost::PersistBinding(const Exchange& source, const Binding& b, bool add,
             {"arguments", FieldTableToJson(b.args)}};
   if (r == Recorded::kTransient) c[kTransient] = true;
   std::string what = "a binding from " + ResourceName("exchange", source.name(), name_);
-  if (!then && !add && !deletions_wait_) then = [](Status) {};  // see DeletionsWait
+  if (!then && !add) then = DeletionAnswer();
   if (then) {
     CommitAsync(std::move(c), std::move(what), "b" + source.name(), std::move(then));
     return Status::OK();

@@ -11,7 +11,6 @@
 #include <set>
 #include <string>
 #include <unordered_map>
-#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -47,19 +46,37 @@ class Vhost {
   const std::string& name() const { return name_; }
 
   // Deletions are handed to the store without waiting (a client's queue.delete is
-  // answered at once; later changes of this node follow it in order). Within this
-  // scope they wait: an operator's command returns once its change is committed, as
-  // rabbitmqctl's does, and cannot be overtaken by the operator's next command.
-  class DeletionsWait {
+  // answered at once; later changes of this node follow it in order). An operator's
+  // command instead returns once its change is committed, as rabbitmqctl's does, and
+  // cannot be overtaken by the operator's next command: admin.cc makes its changes
+  // within this scope (operator_change.cc). Inside a fiber, the scope's commits are
+  // handed to the store without blocking and Wait suspends the fiber until all are
+  // answered, the loop serving clients meanwhile; elsewhere, deletions persist inline.
+  class OperatorChange {
    public:
-    explicit DeletionsWait(Vhost& v) : v_(v), was_(std::exchange(v.deletions_wait_, true)) {}
-    ~DeletionsWait() { v_.deletions_wait_ = was_; }
-    DeletionsWait(const DeletionsWait&) = delete;
-    DeletionsWait& operator=(const DeletionsWait&) = delete;
+    using Post = std::function<void(std::function<void()>)>;  // runs a task on the loop
+    OperatorChange(Vhost& v, Post post);
+    ~OperatorChange();
+    OperatorChange(const OperatorChange&) = delete;
+    OperatorChange& operator=(const OperatorChange&) = delete;
+
+    // Whether commits are awaited by Wait (in a fiber), rather than made inline.
+    bool awaits() const { return bool(tracker_); }
+    // REQUIRES: awaits(). The answer for one commit made in the scope; Wait waits for it.
+    // Dropped without being called (the vhost went first), it counts as a failure.
+    std::function<void(Status)> Track();
+    // Ends the scope (the vhost is not touched after it) and, if awaits(), suspends the
+    // fiber until every tracked commit is answered. The first failure, or OK.
+    Status Wait();
 
    private:
-    Vhost& v_;
-    bool was_;
+    struct Tracker;
+    void End();
+    Vhost* v_;
+    std::weak_ptr<bool> alive_;
+    OperatorChange* outer_;
+    bool ended_ = false;
+    std::shared_ptr<Tracker> tracker_;
   };
 
   // A declaration or binding the metadata records, for a caller that need not wait
@@ -205,6 +222,9 @@ class Vhost {
   bool Pending(char kind, const std::string& name) const {
     return !pending_.empty() && pending_.count(kind + name) > 0;
   }
+  // Who hears of a deletion's commit when its caller passed no `then`: nobody (it is
+  // not waited for), or the operator's scope; null when it must persist inline.
+  Committed DeletionAnswer();
   Status DeclareExchangeAsync(const ExchangeSpec& spec, Committed then);
   void DeclareQueueAsync(const std::shared_ptr<Queue>& q, QueueCommitted then);
   // Whether the metadata records a binding to `d`: a durable exchange or queue, or (in a
@@ -232,7 +252,7 @@ class Vhost {
   Persist persist_;
   PersistAsync persist_async_;
   std::map<std::string, int> pending_;  // CommitAsync's keys not answered yet, counted
-  bool deletions_wait_ = false;         // DeletionsWait
+  OperatorChange* operator_change_ = nullptr;  // the innermost one in scope
   uint64_t incarnations_ = 0;  // numbers exchanges made (Exchange::incarnation)
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::string local_node_;

@@ -134,15 +134,16 @@ def test_a_declaration_waiting_for_a_leader_does_not_stop_the_nodes_other_traffi
     c.close()
 
     # One client keeps publishing and getting on n3 while another declares a queue
-    # there just after n3 is cut off, and an operator adds a user there: both wait (for
-    # the leader n3 can no longer reach, then for an election) and fail.
+    # there just after n3 is cut off, and operators add a user and declare a queue
+    # there: all wait (for the leader n3 can no longer reach, then for an election) and
+    # fail.
     gaps, stop = [], threading.Event()
-    operator = {}
+    operators = {}
 
-    def add_user():
+    def operator(*args):
         started = time.monotonic()
-        operator["result"] = n3.ctl("add_user", "needs-a-leader", "pw")
-        operator["waited"] = time.monotonic() - started
+        r = n3.ctl(*args)
+        operators[args[0]] = (r, time.monotonic() - started)
 
     def traffic():
         t = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n3.port))
@@ -165,21 +166,26 @@ def test_a_declaration_waiting_for_a_leader_does_not_stop_the_nodes_other_traffi
         cut(n2, n3)
         time.sleep(1.5)  # the cut takes effect within a second
         d = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n3.port))
-        adder = threading.Thread(target=add_user)
-        adder.start()
+        commands = [threading.Thread(target=operator, args=("add_user", "needs-a-leader", "pw")),
+                    threading.Thread(target=operator, args=("declare_queue", "operators-queue"))]
+        for t in commands:
+            t.start()
         started = time.monotonic()
         with pytest.raises(pika.exceptions.ConnectionClosedByBroker) as e:
             d.channel().queue_declare("needs-a-leader", durable=True)
         waited = time.monotonic() - started
-        adder.join()
+        for t in commands:
+            t.join()
     finally:
         stop.set()
         worker.join()
     assert e.value.reply_code == 541, e.value
     assert waited > 1, waited
-    r = operator["result"]
-    assert r.returncode != 0 and "no leader" in r.stderr, r
-    assert operator["waited"] > 1, operator
+    for r, operator_waited in operators.values():
+        assert r.returncode != 0 and "no leader" in r.stderr, r
+        assert operator_waited > 1, operators
+    # The refused declaration left nothing behind.
+    assert "operators-queue" not in ok(n3.ctl("list_queues", "name", "--local")).stdout
     print(f"longest pause in traffic {max(gaps):.3f} s over {len(gaps)} operations")
     assert len(gaps) > 100 and max(gaps) < 1.0, (len(gaps), max(gaps))
 
