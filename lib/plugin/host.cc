@@ -227,9 +227,13 @@ class HostImpl : public Host {
     std::erase_if(components_, [&](const auto& c) { return c.first == name; });
     std::erase_if(exchange_types_, [&](const auto& kv) { return kv.second.first == name; });
     std::erase_if(handlers_, [&](const auto& h) { return h.first == name; });
-    l.entry->destroy(l.plugin);
-    l.plugin = nullptr;
-    l.context.reset();
+    // One of its HTTP handlers may still be running, waiting on its fiber for an
+    // admin operation: the plugin goes once none is.
+    http_.WhenIdle(name, [entry = l.entry, plugin = std::exchange(l.plugin, nullptr),
+                          context = std::shared_ptr<ContextImpl>(std::move(l.context))]() mutable {
+      entry->destroy(plugin);
+      context.reset();
+    });
   }
 
   asio::io_context& io_;

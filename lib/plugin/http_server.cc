@@ -6,6 +6,7 @@
 #include <array>
 #include <asio.hpp>
 
+#include "base/fiber.h"
 #include "base/log.h"
 #include "net/tcp_listeners.h"
 
@@ -19,28 +20,53 @@ struct Route {
   HttpHandler handler;
 };
 
+// The handlers running, by owner, and what waits for an owner's to end.
+struct HttpServer::Running {
+  std::map<std::string, int> count;
+  std::map<std::string, std::vector<std::function<void()>>> when_idle;
+
+  void Leave(const std::string& owner) {
+    if (--count[owner] > 0) return;
+    count.erase(owner);
+    auto waiting = std::move(when_idle[owner]);
+    when_idle.erase(owner);
+    for (auto& then : waiting) then();
+  }
+};
+
 struct HttpServer::Port {
   HttpListenerSpec spec;
   std::unique_ptr<net::TcpListeners> listener;
   std::vector<Route> routes;
+  std::shared_ptr<Running> running;
 
-  http::Response Answer(const http::Request& req) const {
+  // Answers `req` on a fiber of its own and passes the response to `done`.
+  void Answer(http::Request req, std::function<void(http::Response)> done) const {
     bool path_known = false;
     for (const Route& r : routes) {
       bool match = r.prefix ? req.path.starts_with(r.path) : req.path == r.path;
       if (!match) continue;
       path_known = true;
       if (r.method == req.method || (r.method == "GET" && req.method == "HEAD")) {
-        http::Response resp = r.handler(req);
-        if (req.method == "HEAD") resp.body.clear();
-        return resp;
+        // The route may go (its plugin disabled) while the handler waits: the fiber
+        // runs its own copy, and the host keeps the plugin until it ends (WhenIdle).
+        ++running->count[r.owner];
+        fiber::Start([handler = r.handler, owner = r.owner, running = running,
+                      req = std::move(req), done = std::move(done)]() mutable {
+          http::Response resp = handler(req);
+          handler = nullptr;
+          if (req.method == "HEAD") resp.body.clear();
+          running->Leave(owner);
+          done(std::move(resp));
+        });
+        return;
       }
     }
     http::Response resp;
     resp.status = path_known ? 405 : 404;
     resp.headers["content-type"] = "text/plain";
     resp.body = path_known ? "Method Not Allowed\n" : "Not Found\n";
-    return resp;
+    done(std::move(resp));
   }
 };
 
@@ -66,10 +92,10 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!req.ok()) return self->Fail(400, req.status().message());
       auto port = self->port_.lock();
       if (!port) return self->Fail(503, "this listener is closing");
-      http::Response resp = port->Answer(*req);
       auto conn = req->headers.find("connection");
       const bool close = conn != req->headers.end() && conn->second == "close";
-      self->Write(std::move(resp), close);
+      port->Answer(std::move(*req),
+                   [self, close](http::Response resp) { self->Write(std::move(resp), close); });
     });
   }
 
@@ -106,7 +132,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
-HttpServer::HttpServer(asio::io_context& io) : io_(io) {}
+HttpServer::HttpServer(asio::io_context& io) : io_(io), running_(std::make_shared<Running>()) {}
 HttpServer::~HttpServer() {
   for (auto& p : ports_) p->listener->Close();
 }
@@ -123,6 +149,7 @@ Status HttpServer::AddRoute(const std::string& owner, const HttpListenerSpec& li
   } else {
     port = std::make_shared<Port>();
     port->spec = listener;
+    port->running = running_;
     std::weak_ptr<Port> weak = port;
     asio::io_context& io = io_;
     auto l = net::TcpListeners::Open(
@@ -164,6 +191,11 @@ void HttpServer::RemoveOwner(const std::string& owner) {
     p->listener->Close();
     return true;
   });
+}
+
+void HttpServer::WhenIdle(const std::string& owner, std::function<void()> then) {
+  if (!running_->count.count(owner)) return then();
+  running_->when_idle[owner].push_back(std::move(then));
 }
 
 std::vector<HttpListenerInfo> HttpServer::listeners() const {

@@ -4,6 +4,8 @@
 // io_context it was created with.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,13 +31,20 @@ class HttpServer {
                   const std::string& method, const std::string& path, HttpHandler handler);
   // Drops the routes of `owner`; a listener left without routes closes.
   void RemoveOwner(const std::string& owner);
+  // Handlers run on fibers (base/fiber.h), so one can wait (an admin operation's
+  // cluster commit) while the loop goes on. Runs `then` once no handler of `owner` is
+  // running: at once, or when the last one ends. What a handler uses (its plugin)
+  // must outlive it.
+  void WhenIdle(const std::string& owner, std::function<void()> then);
   std::vector<HttpListenerInfo> listeners() const;
 
   struct Port;
+  struct Running;
 
  private:
   asio::io_context& io_;
   std::vector<std::shared_ptr<Port>> ports_;
+  std::shared_ptr<Running> running_;
 };
 
 }  // namespace warren::plugin

@@ -19,20 +19,32 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration", "lib"))
 from amqp_fixture import eventually  # noqa: E402
 from test_cluster import join, ok, publish_persistent, users  # noqa: E402
-from warren_node import Node  # noqa: E402
+from warren_node import Node, free_port  # noqa: E402
 
 
 @pytest.fixture
 def cuttable(request):
-    handling = getattr(request, "param", None)
-    config = f"cluster_partition_handling: {handling}\n" if handling else None
+    """Three members, each cuttable. The parameter is the partition handling, or
+    (handling, "plugins"): the test plugins installed, each node serving the events
+    plugin's routes on its own `test_port` once enabled."""
+    param = getattr(request, "param", None)
+    handling, with_plugins = (param[0], True) if isinstance(param, tuple) else (param, False)
+    config = f"cluster_partition_handling: {handling}\n" if handling else ""
     d = tempfile.mkdtemp(prefix="warren-partition-")
+    plugins_dir = os.environ.get("WARREN_TEST_PLUGINS_DIR") if with_plugins else None
     nodes = []
     try:
         for i in range(3):
             cut = os.path.join(d, f"cut{i}")
             open(cut, "w").close()
-            n = Node(root=d, env={"WARREN_TEST_CUT_FILE": cut}, config=config)
+            env = {"WARREN_TEST_CUT_FILE": cut}
+            test_port = free_port()
+            if plugins_dir:
+                env["WARREN_PLUGINS_DIR"] = plugins_dir
+            n = Node(root=d, env=env,
+                     config=config + (f"warren.test_plugin.port: {test_port}\n" if plugins_dir else "")
+                     or None)
+            n.test_port = test_port
             n.cut_file = cut
             n.start()
             nodes.append(n)
@@ -211,3 +223,38 @@ def test_a_declaration_waiting_for_a_leader_does_not_stop_the_nodes_other_traffi
     c.channel().queue_declare("needs-a-leader", durable=True)
     c.close()
     assert eventually(lambda: '"needs-a-leader"' in n1.ctl("export_definitions", "-").stdout)
+
+
+@pytest.mark.parametrize("cuttable", [("ignore", "plugins")], indirect=True)
+def test_a_plugins_admin_call_waiting_for_a_leader_holds_up_nothing_and_survives_a_disable(cuttable):
+    """A plugin's HTTP handler runs on a fiber: its admin call waits for the cluster
+    without stopping the node, and the plugin, disabled meanwhile, stays until the
+    handler is done."""
+    import urllib.request
+    n1, n2, n3 = cuttable
+    assert n3.ctl("enable", "warren_test_events", tool="warren-plugins").returncode == 0
+    cut(n3, n1, n2)
+    cut(n1, n3)
+    cut(n2, n3)
+    time.sleep(1.5)  # the cut takes effect within a second
+    answer = {}
+
+    def put_user():
+        req = urllib.request.Request(f"http://127.0.0.1:{n3.test_port}/users/via-plugin", method="PUT")
+        try:
+            urllib.request.urlopen(req, timeout=30)
+        except urllib.error.HTTPError as e:
+            answer["status"], answer["body"] = e.code, json.loads(e.read())
+
+    waiting = threading.Thread(target=put_user)
+    waiting.start()
+    time.sleep(0.3)
+    # The node answers its operators while the plugin's call waits.
+    started = time.monotonic()
+    assert "guest" in ok(n3.ctl("list_users")).stdout
+    assert time.monotonic() - started < 1.0
+    disabled = n3.ctl("disable", "warren_test_events", tool="warren-plugins")
+    assert disabled.returncode == 0, disabled.stderr
+    waiting.join()
+    assert answer["status"] == 500 and "no leader" in answer["body"]["error"], answer
+    assert ok(n3.ctl("status"))

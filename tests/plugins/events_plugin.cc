@@ -2,6 +2,7 @@
 // HTTP on the port the setting warren.test_plugin.port names:
 //   GET /events   the broker events seen since start, as a JSON list
 //   GET /users    the admin service's list_users, called through the context
+//   PUT /users/N  the admin service's add_user for N, password "pw"
 //   GET /queues   the per-queue metrics' queue names
 // and the parameter component "warren-test-component" (its values need a string "uri").
 #include <string>
@@ -47,6 +48,16 @@ class EventsPlugin : public plugin::Plugin {
       auto r = ctx.CallAdmin("list_users", json::object());
       return r.ok() ? Json(*r) : Json({{"error", r.status().message()}}, 500);
     }));
+    // Adds the user the path names (password "pw") through the admin service, then
+    // counts it here: on a cluster member the call waits for the commit, and the
+    // plugin must still be there when it returns, even if disabled meanwhile.
+    WARREN_TRY(ctx.AddHttpRoute(l, "PUT", "/users/*", [this, &ctx](const http::Request& req) {
+      const std::string name = req.path.substr(req.path.rfind('/') + 1);
+      auto r = ctx.CallAdmin("add_user", {{"name", name}}, {{"password", "pw"}});
+      ++users_added_;
+      return r.ok() ? Json({{"added", users_added_}})
+                    : Json({{"error", r.status().message()}}, 500);
+    }));
     WARREN_TRY(ctx.AddHttpRoute(l, "GET", "/queues", [&ctx](const http::Request&) {
       json names = json::array();
       for (const auto& q : ctx.Metrics(true).queues) names.push_back(q.vhost + "/" + q.name);
@@ -63,6 +74,7 @@ class EventsPlugin : public plugin::Plugin {
 
  private:
   json events_ = json::array();
+  int users_added_ = 0;
 };
 
 }  // namespace
