@@ -144,7 +144,7 @@ Status Vhost::DeclareExchangeAsync(const ExchangeSpec& spec, Committed then) {
     Exchange* now = FindExchange(name);
     const bool same = now && now->incarnation == incarnation;
     if (s.ok() && same) Emit(plugin::EventKind::kExchangeCreated, name);
-    if (!s.ok() && same) DropExchange(name, false);
+    if (!s.ok() && same) DropExchange(name, false, false);
     then(s);
   });
 }
@@ -160,7 +160,7 @@ Status Vhost::DeleteExchange(const std::string& name, bool if_unused) {
   return Status::OK();
 }
 
-void Vhost::DropExchange(const std::string& name, bool persist) {
+void Vhost::DropExchange(const std::string& name, bool persist, bool announce) {
   Exchange* x = FindExchange(name);
   if (!x) return;
   const Destination self{name, true};
@@ -169,7 +169,7 @@ void Vhost::DropExchange(const std::string& name, bool persist) {
     if (other->RemoveDestination(self)) sources.push_back(n);
   if (persist) (void)PersistExchange(*x, false);
   exchanges_.erase(name);
-  Emit(plugin::EventKind::kExchangeDeleted, name);
+  if (announce) Emit(plugin::EventKind::kExchangeDeleted, name);
   for (const auto& s : sources) MaybeAutoDeleteExchange(s);
 }
 
@@ -254,7 +254,7 @@ void Vhost::DeclareQueueAsync(const std::shared_ptr<Queue>& q, QueueCommitted th
       if (made) return then(made);
       return then(Refuse(amqp::kNotFound, "no " + ResourceName("queue", name, name_)));
     }
-    if (same) RemoveQueue(name, false);
+    if (same) RemoveQueue(name, false, false);
     // Another member made it a moment before: that one is the queue.
     if (s.kind() == ErrorKind::kAlreadyExists)
       if (auto held = StandIn(name)) return then(held);
@@ -300,13 +300,13 @@ Result<size_t> Vhost::DeleteQueue(const std::string& name, bool if_unused, bool 
   return n;
 }
 
-void Vhost::RemoveQueue(const std::string& name, bool persist) {
+void Vhost::RemoveQueue(const std::string& name, bool persist, bool announce) {
   auto it = queues_.find(name);
   if (it == queues_.end()) return;
   std::shared_ptr<Queue> q = it->second;
   queues_.erase(it);
   if (persist) (void)PersistQueue(*q, false);
-  Emit(plugin::EventKind::kQueueDeleted, name);
+  if (announce) Emit(plugin::EventKind::kQueueDeleted, name);
   q->mark_deleted();
   // Consumers are told (basic.cancel) and detached; unacked deliveries stay with their
   // channels and are dropped when settled.

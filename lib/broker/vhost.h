@@ -199,8 +199,10 @@ class Vhost {
 
  private:
   // `persist`: the deletion is written to the metadata (false: it already was).
-  void RemoveQueue(const std::string& name, bool persist = true);
-  void DropExchange(const std::string& name, bool persist);
+  // `announce`: plugins hear of it (false when undoing a creation the metadata refused,
+  // which they never heard of).
+  void RemoveQueue(const std::string& name, bool persist = true, bool announce = true);
+  void DropExchange(const std::string& name, bool persist, bool announce = true);
   // The stand-in for `name` when the metadata places it on another member (made now if
   // need be), else null.
   std::shared_ptr<Queue> StandIn(const std::string& name);

@@ -258,3 +258,12 @@ def test_a_plugins_admin_call_waiting_for_a_leader_holds_up_nothing_and_survives
     waiting.join()
     assert answer["status"] == 500 and "no leader" in answer["body"]["error"], answer
     assert ok(n3.ctl("status"))
+
+    # A declaration the cluster refuses is undone without plugins hearing of it: they
+    # never heard of its creation either.
+    assert n3.ctl("enable", "warren_test_events", tool="warren-plugins").returncode == 0
+    r = n3.ctl("declare_queue", "refused-q")
+    assert r.returncode != 0 and "no leader" in r.stderr, r
+    with urllib.request.urlopen(f"http://127.0.0.1:{n3.test_port}/events", timeout=5) as e:
+        events = json.loads(e.read())
+    assert [e for e in events if e["name"] == "refused-q"] == []
