@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "base/fiber.h"
 #include "base/log.h"
 #include "base/node_env.h"
 #include "cluster/internal/cluster_impl.h"
@@ -214,7 +215,26 @@ Result<json> ClusterImpl::CallMember(const std::string& node, const json& reques
                                      std::chrono::milliseconds timeout) {
   const ClusterMember* member = raft_ ? members_.Find(node) : nullptr;
   if (!member) return Status::NotFound("node " + node + " is not a member of this cluster", "node");
-  return CallAndWait(member->address, request, timeout);
+  auto result = std::make_shared<std::optional<Result<json>>>();
+  dist_->Call(member->address, request, [result](Result<json> r) { *result = std::move(r); },
+              timeout);
+  if (!AwaitUntil([result] { return result->has_value(); }, timeout + 100ms))
+    return Status::Timeout("no reply from " + node + " in time");
+  return std::move(**result);
+}
+
+bool ClusterImpl::AwaitUntil(const std::function<bool()>& ready, std::chrono::milliseconds timeout) {
+  if (!fiber::InFiber()) return uv_->RunUntil(ready, timeout);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  asio::steady_timer tick(io_);
+  while (!ready()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    tick.expires_after(1ms);
+    fiber::Wait([&tick](fiber::Resume resume) {
+      tick.async_wait([resume = std::move(resume)](std::error_code) { resume(); });
+    });
+  }
+  return true;
 }
 
 json ClusterImpl::Ask(const json& request, std::chrono::milliseconds timeout,
@@ -238,7 +258,7 @@ json ClusterImpl::Ask(const json& request, std::chrono::milliseconds timeout,
                 },
                 timeout);
   }
-  uv_->RunUntil([&] { return *waiting == 0; }, timeout + 100ms);
+  AwaitUntil([waiting] { return *waiting == 0; }, timeout + 100ms);
   if (failed) {
     for (const auto& node : asked)
       if (!answered->contains(node))

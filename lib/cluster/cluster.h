@@ -130,11 +130,12 @@ class Cluster {
   virtual json Survey(std::chrono::milliseconds timeout) = 0;
   // Sends `request` to every other member at once and waits up to `timeout`: the
   // replies {node: reply} of those that answered in time; errors and silent members
-  // are missing. Blocking, as above.
+  // are missing. Blocking, as above; on a fiber, only the fiber waits (the node's loop
+  // goes on).
   virtual json Ask(const json& request, std::chrono::milliseconds timeout) = 0;
   // Sends `request` to member `node` and waits up to `timeout` for its reply. NotFound
   // when `node` is not a member; Unavailable or Timeout when it does not answer.
-  // Blocking, as above.
+  // Blocking, as above; on a fiber, only the fiber waits.
   virtual Result<json> CallMember(const std::string& node, const json& request,
                                   std::chrono::milliseconds timeout) = 0;
 

@@ -11,6 +11,7 @@ import tempfile
 import threading
 import time
 import shutil
+import signal
 
 import pika
 import pytest
@@ -138,6 +139,54 @@ def test_with_autoheal_or_ignore_the_minority_serves_clients_but_changes_nothing
     assert "minority" not in users(n1) and "minority" not in users(n3)
 
 
+def traffic(node, queue):
+    """Publishes to and gets from `queue` on `node` in a loop, on a thread of its own,
+    until the event is set: (the pauses between operations, the event, the thread)."""
+    gaps, stop = [], threading.Event()
+
+    def run():
+        t = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", node.port))
+        ch = t.channel()
+        last = time.monotonic()
+        while not stop.is_set():
+            ch.basic_publish("", queue, b"x")
+            assert ch.basic_get(queue, auto_ack=True)[0] is not None
+            now = time.monotonic()
+            gaps.append(now - last)
+            last = now
+        t.close()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    return gaps, stop, worker
+
+
+@pytest.mark.parametrize("cuttable", ["ignore"], indirect=True)
+def test_listing_queues_while_a_member_is_silent_does_not_stop_the_nodes_traffic(cuttable):
+    """list_queues asks every member for its queues and waits for a silent one (its
+    process paused); only the operator's request waits, not the node."""
+    n1, n2, n3 = cuttable
+    c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n1.port))
+    c.channel().queue_declare("n1-traffic")
+    c.close()
+    os.kill(n3.pid, signal.SIGSTOP)  # connected, and silent
+    gaps, stop, worker = traffic(n1, "n1-traffic")
+    try:
+        time.sleep(0.3)
+        started = time.monotonic()
+        listed = ok(n1.ctl("list_queues", "name", "--timeout", "4"))
+        waited = time.monotonic() - started
+        time.sleep(0.3)
+    finally:
+        stop.set()
+        worker.join()
+        os.kill(n3.pid, signal.SIGCONT)
+    assert "n1-traffic" in listed.stdout
+    assert waited > 1.5, waited  # it did wait for n3 (half the timeout)
+    print(f"longest pause in traffic {max(gaps):.3f} s over {len(gaps)} operations")
+    assert len(gaps) > 100 and max(gaps) < 0.5, (len(gaps), max(gaps))
+
+
 @pytest.mark.parametrize("cuttable", ["ignore"], indirect=True)
 def test_a_declaration_waiting_for_a_leader_does_not_stop_the_nodes_other_traffic(cuttable):
     n1, n2, n3 = cuttable
@@ -149,7 +198,6 @@ def test_a_declaration_waiting_for_a_leader_does_not_stop_the_nodes_other_traffi
     # there just after n3 is cut off, and operators add a user and declare a queue
     # there: all wait (for the leader n3 can no longer reach, then for an election) and
     # fail.
-    gaps, stop = [], threading.Event()
     operators = {}
 
     def operator(*args):
@@ -157,20 +205,7 @@ def test_a_declaration_waiting_for_a_leader_does_not_stop_the_nodes_other_traffi
         r = n3.ctl(*args)
         operators[args[0]] = (r, time.monotonic() - started)
 
-    def traffic():
-        t = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n3.port))
-        ch = t.channel()
-        last = time.monotonic()
-        while not stop.is_set():
-            ch.basic_publish("", "local-traffic", b"x")
-            assert ch.basic_get("local-traffic", auto_ack=True)[0] is not None
-            now = time.monotonic()
-            gaps.append(now - last)
-            last = now
-        t.close()
-
-    worker = threading.Thread(target=traffic)
-    worker.start()
+    gaps, stop, worker = traffic(n3, "local-traffic")
     try:
         time.sleep(0.5)
         cut(n3, n1, n2)

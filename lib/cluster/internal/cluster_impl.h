@@ -176,6 +176,12 @@ class ClusterImpl : public Cluster, public StateMachine {
 
   Result<json> CallAndWait(const std::string& address, const json& req,
                            std::chrono::milliseconds timeout);
+  // Waits until `ready()` or `timeout`; false on the timeout. On a fiber (an operator's
+  // request) it suspends the fiber, looking again each millisecond, and the node's
+  // loop goes on meanwhile; elsewhere it runs only the libuv loop, as RunUntil does.
+  // For waits on questions to other members, which nothing else here depends on;
+  // `this` is not used once the wait began, so the cluster may go meanwhile.
+  bool AwaitUntil(const std::function<bool()>& ready, std::chrono::milliseconds timeout);
 
   Status WaitDone(const std::function<void(RaftLog::Done)>& start,
                   std::chrono::milliseconds timeout = kCallTimeout);
