@@ -23,6 +23,7 @@ Result<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
   if (ec) return Status::Unavailable("cannot create " + options.dir + ": " + ec.message());
   auto store = std::unique_ptr<Store>(new Store(std::move(options)));
   WARREN_TRY(store->Load());
+  store->synced_end_ = store->log_->size();  // what recovery read back
   return store;
 }
 
@@ -101,8 +102,15 @@ Status Store::Submit(const json& command) {
   if (replicate_) return replicate_(command);
   // Apply validates before it mutates, so a refused command changes nothing.
   WARREN_TRY(state_.Apply(command));
-  json record = {{"seq", seq_ + 1}, {"command", command}};
-  Status s = log_->Append(record.dump());
+  return Write(command, true);
+}
+
+Status Store::Write(const json& command, bool sync) {
+  std::string framed;
+  const size_t start = store::BeginRecord(framed);
+  framed += json{{"seq", seq_ + 1}, {"command", command}}.dump();
+  store::EndRecord(framed, start);
+  Status s = sync ? log_->AppendFramed(framed) : log_->WriteFramed(framed);
   if (!s.ok()) {
     // Not durable, so not done: roll the state back to what the disk holds.
     Status reload = Load();
@@ -110,6 +118,10 @@ Status Store::Submit(const json& command) {
     return s;
   }
   ++seq_;
+  if (sync) {
+    synced_end_ = log_->size();
+    MarkDurable(false);
+  }
   if (++since_snapshot_ >= options_.snapshot_every) {
     Status snap = Snapshot();
     if (!snap.ok() && options_.warn) options_.warn("metadata snapshot failed: " + snap.message());
@@ -119,11 +131,70 @@ Status Store::Submit(const json& command) {
 
 void Store::SubmitAsync(json command, std::function<void(Status)> done) {
   if (!replicate_async_) {
+    if (options_.sync_in_background) return SubmitLocalAsync(command, std::move(done));
     done(Submit(command));
     return;
   }
   async_queue_.emplace_back(std::move(command), std::move(done));
   NextAsync();
+}
+
+void Store::SubmitLocalAsync(const json& command, std::function<void(Status)> done) {
+  if (Status s = state_.Apply(command); !s.ok()) return done(s);
+  const uint64_t epoch = log_epoch_;
+  if (Status s = Write(command, false); !s.ok()) return done(s);
+  if (log_epoch_ != epoch) return done(Status::OK());  // a snapshot made it durable
+  unsynced_.push_back({log_->size(), false, std::move(done)});
+  if (!syncing_) StartSync();
+}
+
+void Store::StartSync() {
+  syncing_ = true;
+  const uint64_t epoch = log_epoch_;
+  const uint64_t end = log_->size();
+  const int fd = log_->DupFd();
+  if (fd < 0) {
+    return Synced(epoch, end, Status::Unavailable(std::string("cannot sync the metadata log: ") +
+                                                  std::strerror(errno)));
+  }
+  options_.sync_in_background(fd, [this, alive = std::weak_ptr<bool>(alive_), epoch, end](Status s) {
+    if (!alive.expired()) Synced(epoch, end, std::move(s));
+  });
+}
+
+void Store::MarkDurable(bool everything) {
+  for (auto& u : unsynced_)
+    if (everything || u.end <= synced_end_) u.durable = true;
+}
+
+void Store::Synced(uint64_t epoch, uint64_t end, Status s) {
+  syncing_ = false;
+  if (s.ok() && epoch == log_epoch_ && end > synced_end_) synced_end_ = end;
+  MarkDurable(false);
+  std::vector<std::function<void(Status)>> answered, failed;
+  while (!unsynced_.empty() && unsynced_.front().durable) {
+    answered.push_back(std::move(unsynced_.front().done));
+    unsynced_.pop_front();
+  }
+  if (!s.ok() && !unsynced_.empty()) {
+    // What the failed sync covered may not be on disk: the log is cut back to what is,
+    // and the state reloaded from it, so that nothing answered as failed comes back.
+    if (options_.warn)
+      options_.warn("metadata log sync failed (" + s.message() + "); undoing " +
+                    std::to_string(unsynced_.size()) + " changes not yet durable");
+    Status cut = log_->TruncateTo(synced_end_);
+    if (!cut.ok() && options_.warn) options_.warn(cut.message());
+    Status reload = Load();
+    if (!reload.ok() && options_.warn) options_.warn("metadata reload failed: " + reload.message());
+    for (auto& u : unsynced_) failed.push_back(std::move(u.done));
+    unsynced_.clear();
+  }
+  for (auto& done : answered) done(Status::OK());
+  if (!failed.empty()) {
+    const Status why = Status::Unavailable("cannot make the metadata change durable: " + s.message());
+    for (auto& done : failed) done(why);
+  }
+  if (!unsynced_.empty() && !syncing_) StartSync();
 }
 
 void Store::NextAsync() {
@@ -155,6 +226,10 @@ Status Store::Snapshot() {
   WARREN_TRY(store::WriteFileAtomically(SnapshotPath(options_.dir), doc.dump()));
   WARREN_TRY(log_->Reset());
   since_snapshot_ = 0;
+  // Everything written so far is in the snapshot, durable.
+  ++log_epoch_;
+  synced_end_ = 0;
+  MarkDurable(true);
   return Status::OK();
 }
 

@@ -27,6 +27,12 @@ struct StoreOptions {
   uint64_t snapshot_every = 10000;      // log records between snapshots
   std::function<std::string()> initial_guest_hash;  // guest's hash on a blank node
   std::function<void(const std::string&)> warn;     // recovery notices for the log
+  // When set, SubmitAsync on a local store writes its command without waiting for the
+  // disk and hands an fdatasync of the log (on a descriptor of its own, which the call
+  // closes) to this; done(status) must run later on the store's thread. Commands
+  // written meanwhile share the next sync (a group commit), and each is answered once
+  // it is durable. Unset: SubmitAsync syncs inline, as Submit does.
+  std::function<void(int fd, std::function<void(Status)> done)> sync_in_background;
 };
 
 class Store {
@@ -88,6 +94,26 @@ class Store {
   bool async_busy_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   void NextAsync();
+
+  // Local commands written but not yet answered (options_.sync_in_background), in log
+  // order. `end`: the log's size after the record; `durable` once a sync covered it.
+  // While any is here, a background sync is in flight.
+  struct Unsynced {
+    uint64_t end;
+    bool durable;
+    std::function<void(Status)> done;
+  };
+  std::deque<Unsynced> unsynced_;
+  uint64_t synced_end_ = 0;  // the log is durable up to here
+  uint64_t log_epoch_ = 0;   // counts the times the log was emptied (snapshots)
+  bool syncing_ = false;
+  void SubmitLocalAsync(const json& command, std::function<void(Status)> done);
+  void StartSync();
+  void Synced(uint64_t epoch, uint64_t end, Status s);
+  // Marks what the log holds up to synced_end_ (or everything) durable.
+  void MarkDurable(bool everything);
+  // Appends one command record; `sync` waits for the disk.
+  Status Write(const json& command, bool sync);
 };
 
 }  // namespace warren::meta

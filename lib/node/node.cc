@@ -26,6 +26,7 @@
 #include "node/resources.h"
 #include "base/version.h"
 #include "broker/broker.h"
+#include "broker/sync_worker.h"
 #include "cluster/cluster.h"
 #include "plugin/host.h"
 #include "store/record_log.h"
@@ -106,6 +107,12 @@ class NodeImpl : public control::NodeApi {
     const std::string user = config_.default_user, pass = config_.default_pass;
     so.initial_guest_hash = [pass] { return auth::HashPassword(pass); };
     so.warn = [](const std::string& m) { log::Warning(m); };
+    // Clients' declarations on a standalone node are answered once durable without the
+    // loop waiting for the disk; those made meanwhile share one sync.
+    meta_sync_ = std::make_unique<broker::SyncWorker>(io_, 1);
+    so.sync_in_background = [this](int fd, std::function<void(Status)> done) {
+      meta_sync_->Submit(fd, std::move(done));
+    };
     auto st = meta::Store::Open(std::move(so));
     if (!st.ok()) return st.status();
     store_ = std::move(st).value();
@@ -546,6 +553,8 @@ class NodeImpl : public control::NodeApi {
   std::chrono::steady_clock::time_point started_;
   Config config_;
   std::unique_ptr<control::ControlServer> control_;
+  // The metadata log's background fdatasync; outlives the store.
+  std::unique_ptr<broker::SyncWorker> meta_sync_;
   std::unique_ptr<meta::Store> store_;
   std::unique_ptr<net::TcpListeners> listeners_;
   std::unique_ptr<plugin::Host> plugins_;

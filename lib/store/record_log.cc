@@ -156,6 +156,15 @@ Status RecordLog::Reset() {
   return Status::OK();
 }
 
+Status RecordLog::TruncateTo(uint64_t size) {
+  if (size >= size_) return Status::OK();
+  if (::ftruncate(fd_, off_t(size)) != 0 || ::fdatasync(fd_) != 0)
+    return IoError("cannot truncate", path_);
+  if (::lseek(fd_, 0, SEEK_END) < 0) return IoError("cannot seek", path_);
+  size_ = size;
+  return Status::OK();
+}
+
 Status WriteFileAtomically(const std::string& path, std::string_view data) {
   std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

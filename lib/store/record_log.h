@@ -62,6 +62,8 @@ class RecordLog {
   int DupFd() const;
   // Empties the log (after its content went into a snapshot).
   Status Reset();
+  // Cuts the log back to its first `size` bytes (records written but found not durable).
+  Status TruncateTo(uint64_t size);
   uint64_t size() const { return size_; }
 
  private:

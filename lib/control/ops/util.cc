@@ -20,7 +20,7 @@ std::string BodyStringOr(const OpRequest& req, const char* key, std::string fall
 
 Status Submit(OpContext& ctx, const json& command) {
   meta::Store& store = ctx.node.store();
-  if (!store.replicated() || !fiber::InFiber()) return store.Submit(command);
+  if (!fiber::InFiber()) return store.Submit(command);
   Status outcome;
   fiber::Wait([&](fiber::Resume resume) {
     store.SubmitAsync(command, [&outcome, resume = std::move(resume)](Status s) {

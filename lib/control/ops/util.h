@@ -22,9 +22,10 @@ std::string BodyStringOr(const OpRequest& req, const char* key, std::string fall
 std::string Vhost(const OpRequest& req);
 
 // Submits one command to the node's metadata store and returns once it is applied
-// here. On a cluster member inside a fiber (the control socket runs each request on
-// one) the node's loop goes on serving clients during the Raft round trip; elsewhere
-// the call holds the loop until the commit, as Store::Submit does.
+// here and durable. Inside a fiber (the control socket runs each request on one) the
+// node's loop goes on serving clients meanwhile, during a cluster member's Raft round
+// trip or a standalone node's fdatasync; elsewhere the call holds the loop until the
+// commit, as Store::Submit does.
 Status Submit(OpContext& ctx, const json& command);
 // Several commands as one all-or-nothing change, waiting as Submit does.
 Status SubmitBatch(OpContext& ctx, std::vector<json> commands);

@@ -116,3 +116,127 @@ TEST_CASE("store: SubmitAsync answers a local store at once, and hands a cluster
 }
 
 }  // namespace warren::meta
+
+namespace warren::meta {
+namespace {
+
+// A background sync the test runs by hand: the fdatasync is real, its answer comes when
+// the test says (or a failure the test chooses).
+struct HeldSyncs {
+  std::vector<std::pair<int, std::function<void(Status)>>> held;
+  // Opens a store whose syncs are held here.
+  std::unique_ptr<Store> Open(StoreOptions o) {
+    o.sync_in_background = [this](int fd, std::function<void(Status)> done) {
+      held.emplace_back(fd, std::move(done));
+    };
+    auto s = Store::Open(std::move(o));
+    REQUIRE(s.ok());
+    return std::move(s).value();
+  }
+  // Answers the oldest sync held: after a real fdatasync, or with `failure`.
+  void AnswerOne(std::optional<Status> failure = std::nullopt) {
+    REQUIRE(!held.empty());
+    auto [fd, done] = std::move(held.front());
+    held.erase(held.begin());
+    Status s = failure ? *failure : (::fdatasync(fd) == 0 ? Status::OK() : Status::Unavailable("sync"));
+    ::close(fd);
+    done(s);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("store: with a background sync, SubmitAsync answers once the disk has the command, "
+          "and commands written meanwhile share the next sync", "[meta]") {
+  TempDir dir;
+  HeldSyncs syncs;
+  {
+    auto s = syncs.Open(Opts(dir.path));
+    std::vector<std::string> answers;
+    auto submit = [&](const std::string& user) {
+      s->SubmitAsync({{"op", "user.add"}, {"name", user}},
+                        [&answers, user](Status st) { answers.push_back(user + (st.ok() ? "" : "!")); });
+    };
+    submit("a");
+    CHECK(answers.empty());                         // written, not yet durable
+    CHECK(s->state().users().count("a") == 1);  // but applied
+    REQUIRE(syncs.held.size() == 1);
+    submit("b");
+    submit("c");
+    CHECK(syncs.held.size() == 1);  // one sync at a time
+    // A refused command is answered at once and writes nothing.
+    s->SubmitAsync({{"op", "user.add"}, {"name", "a"}},
+                      [&answers](Status st) { answers.push_back(st.ok() ? "dup" : "dup refused"); });
+    CHECK(answers == std::vector<std::string>{"dup refused"});
+    syncs.AnswerOne();
+    CHECK(answers == std::vector<std::string>{"dup refused", "a"});
+    REQUIRE(syncs.held.size() == 1);  // b and c, together
+    syncs.AnswerOne();
+    CHECK(answers == std::vector<std::string>{"dup refused", "a", "b", "c"});
+    CHECK(syncs.held.empty());
+    // A synchronous Submit between them keeps the order on disk.
+    submit("d");
+    REQUIRE(s->Submit({{"op", "user.add"}, {"name", "e"}}).ok());
+    syncs.AnswerOne();
+    CHECK(answers.back() == "d");
+  }
+  auto reopened = Store::Open(Opts(dir.path));
+  REQUIRE(reopened.ok());
+  const Store& r = **reopened;
+  for (const char* u : {"a", "b", "c", "d", "e"}) CHECK(r.state().users().count(u) == 1);
+  CHECK(r.last_seq() == 5);
+}
+
+TEST_CASE("store: a failed background sync undoes what it did not make durable", "[meta]") {
+  TempDir dir;
+  HeldSyncs syncs;
+  std::vector<std::string> warnings;
+  {
+    auto s = syncs.Open(Opts(dir.path, &warnings));
+    std::vector<Status> answers;
+    auto submit = [&](const std::string& user) {
+      s->SubmitAsync({{"op", "user.add"}, {"name", user}},
+                        [&answers](Status st) { answers.push_back(st); });
+    };
+    submit("kept");
+    syncs.AnswerOne();
+    submit("lost1");
+    submit("lost2");
+    syncs.AnswerOne(Status::Unavailable("EIO"));
+    REQUIRE(answers.size() == 3);
+    CHECK(answers[0].ok());
+    CHECK(answers[1].kind() == ErrorKind::kUnavailable);
+    CHECK(answers[1].message() == "cannot make the metadata change durable: EIO");
+    CHECK(!answers[2].ok());
+    CHECK(s->state().users().count("kept") == 1);
+    CHECK(s->state().users().count("lost1") == 0);
+    CHECK(s->state().users().count("lost2") == 0);
+    REQUIRE(!warnings.empty());
+    CHECK(warnings.back().find("undoing 2 changes") != std::string::npos);
+    // The store goes on: the next command lands after the kept one.
+    submit("after");
+    syncs.AnswerOne();
+    CHECK(answers.back().ok());
+  }
+  auto reopened = Store::Open(Opts(dir.path));
+  REQUIRE(reopened.ok());
+  const Store& r = **reopened;
+  CHECK(r.state().users().count("kept") == 1);
+  CHECK(r.state().users().count("lost1") == 0);
+  CHECK(r.state().users().count("after") == 1);
+}
+
+TEST_CASE("store: a snapshot answers the commands it made durable", "[meta]") {
+  TempDir dir;
+  HeldSyncs syncs;
+  auto s = syncs.Open(Opts(dir.path));
+  int ok = 0;
+  s->SubmitAsync({{"op", "user.add"}, {"name", "a"}}, [&ok](Status st) { ok += st.ok(); });
+  REQUIRE(s->Snapshot().ok());
+  CHECK(ok == 0);  // answered from the sync's completion, never from inside Snapshot
+  syncs.AnswerOne();
+  CHECK(ok == 1);
+  CHECK(syncs.held.empty());
+}
+
+}  // namespace warren::meta
