@@ -425,11 +425,11 @@ Status BrokerImpl::DeclareQueue(const std::string& vhost, const std::string& nam
     return Status::AccessRefused("queue name '" + name + "' contains reserved prefix 'amq.*'");
   QueueSpec spec{name, durable, false, auto_delete, std::move(args), nullptr};
   Vhost::OperatorChange change(*v, Poster());
-  if (!change.awaits()) return AdminError(v->DeclareQueue(std::move(spec), false).status());
-  Vhost::Committed done = change.Track();
-  auto declared = v->DeclareQueue(std::move(spec), false, [done](auto q) { done(q.status()); });
-  if (!declared.ok()) done(declared.status());  // refused at once: no answer follows
-  return AdminError(change.Wait());
+  return AdminError(change.Make([&](Vhost::Committed then) {
+    Vhost::QueueCommitted settled;
+    if (then) settled = [then](const Result<std::shared_ptr<Queue>>& q) { then(q.status()); };
+    return v->DeclareQueue(std::move(spec), false, std::move(settled)).status();
+  }));
 }
 
 Status BrokerImpl::DeclareExchange(const std::string& vhost, const std::string& name,
@@ -442,10 +442,8 @@ Status BrokerImpl::DeclareExchange(const std::string& vhost, const std::string& 
     return Status::BadInput("unknown exchange type '" + type + "'");
   if (name.empty()) return Status::AccessRefused("operation not permitted on the default exchange");
   Vhost::OperatorChange change(*v, Poster());
-  if (!change.awaits()) return AdminError(v->DeclareExchange(spec, false));
-  Vhost::Committed done = change.Track();
-  if (Status s = v->DeclareExchange(spec, false, done); !s.ok()) done(s);
-  return AdminError(change.Wait());
+  return AdminError(change.Make(
+      [&](Vhost::Committed then) { return v->DeclareExchange(spec, false, std::move(then)); }));
 }
 
 Status BrokerImpl::DeleteExchange(const std::string& vhost, const std::string& name,
@@ -465,14 +463,13 @@ Status BrokerImpl::Bind(const std::string& vhost, const std::string& source,
   WARREN_ASSIGN_OR_RETURN(amqp::FieldTable args, FieldTableFromJson(arguments));
   const Destination d{destination, destination_is_exchange};
   Vhost::OperatorChange change(*v, Poster());
-  if (unbind || !change.awaits()) {
-    WARREN_TRY(AdminError(unbind ? v->Unbind(source, d, routing_key, args)
-                                 : v->Bind(source, d, routing_key, args)));
+  if (unbind) {  // a deletion: the scope hears of its commit (DeletionAnswer)
+    WARREN_TRY(AdminError(v->Unbind(source, d, routing_key, args)));
     return AdminError(change.Wait());
   }
-  Vhost::Committed done = change.Track();
-  if (Status s = v->Bind(source, d, routing_key, args, done); !s.ok()) done(s);
-  return AdminError(change.Wait());
+  return AdminError(change.Make([&](Vhost::Committed then) {
+    return v->Bind(source, d, routing_key, args, std::move(then));
+  }));
 }
 
 Result<size_t> BrokerImpl::Publish(const std::string& vhost, const std::string& exchange,

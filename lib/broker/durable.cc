@@ -52,12 +52,26 @@ void Vhost::CommitAsync(json c, std::string what, std::string key, Committed the
   });
 }
 
-Status Vhost::PersistExchange(const Exchange& x, bool declare, Committed then) {
-  const ExchangeSpec& s = x.spec();
-  if (!persist_) {
-    if (then) then(Status::OK());
+Status Vhost::Commit(json c, std::string what, std::string key, bool removal, Committed then,
+                     bool keep_exists) {
+  if (!then && removal) then = DeletionAnswer();
+  if (then) {
+    CommitAsync(std::move(c), std::move(what), std::move(key), std::move(then), keep_exists);
     return Status::OK();
   }
+  Status s = persist_(c);
+  if (keep_exists && s.kind() == ErrorKind::kAlreadyExists) return s;
+  return Written(s, what);
+}
+
+Status Vhost::NothingToRecord(const Committed& then) {
+  if (then) then(Status::OK());
+  return Status::OK();
+}
+
+Status Vhost::PersistExchange(const Exchange& x, bool declare, Committed then) {
+  const ExchangeSpec& s = x.spec();
+  if (!persist_) return NothingToRecord(then);
   json c = {{"op", declare ? "exchange.declare" : "exchange.delete"}, {"vhost", name_},
             {"name", s.name}};
   // A non-durable exchange is recorded for the other members of a cluster only, with
@@ -73,21 +87,13 @@ Status Vhost::PersistExchange(const Exchange& x, bool declare, Committed then) {
     c["internal"] = s.internal;
     c["arguments"] = FieldTableToJson(s.args);
   }
-  std::string what = ResourceName("exchange", s.name, name_);
-  if (!then && !declare) then = DeletionAnswer();
-  if (then) {
-    CommitAsync(std::move(c), std::move(what), "x" + s.name, std::move(then));
-    return Status::OK();
-  }
-  return Written(persist_(c), what);
+  return Commit(std::move(c), ResourceName("exchange", s.name, name_), "x" + s.name, !declare,
+                std::move(then));
 }
 
 Status Vhost::PersistQueue(Queue& q, bool declare, Committed then) {
   // Exclusive queues stay with their connection; a stand-in's member records it.
-  if (q.spec().exclusive || q.home() || !persist_) {
-    if (then) then(Status::OK());
-    return Status::OK();
-  }
+  if (q.spec().exclusive || q.home() || !persist_) return NothingToRecord(then);
   if (DurableQueue(q) && messages_) {
     if (declare) q.set_store(messages_, QueueStoreKey(name_, q.name()));
     else messages_->RemoveQueue(QueueStoreKey(name_, q.name()));
@@ -101,15 +107,9 @@ Status Vhost::PersistQueue(Queue& q, bool declare, Committed then) {
     c["auto_delete"] = q.spec().auto_delete;
     c["arguments"] = FieldTableToJson(q.spec().args);
   }
-  std::string what = ResourceName("queue", q.name(), name_);
-  if (!then && !declare) then = DeletionAnswer();
-  if (then) {
-    CommitAsync(std::move(c), std::move(what), "q" + q.name(), std::move(then), true);
-    return Status::OK();
-  }
-  Status s = persist_(c);
-  if (s.kind() == ErrorKind::kAlreadyExists) return s;  // DeclareQueue takes the other one
-  return Written(s, what);
+  // AlreadyExists goes back as it is: DeclareQueue takes the other member's queue.
+  return Commit(std::move(c), ResourceName("queue", q.name(), name_), "q" + q.name(), !declare,
+                std::move(then), /*keep_exists=*/true);
 }
 
 Vhost::Recorded Vhost::RecordedDestination(const Destination& d) {
@@ -127,10 +127,7 @@ Status Vhost::PersistBinding(const Exchange& source, const Binding& b, bool add,
   // As in RabbitMQ, a binding persists when both its ends do; one with a non-durable
   // end is recorded for the other members of a cluster only.
   Recorded r = RecordedDestination(b.destination);
-  if (!persist_ || r == Recorded::kNo) {
-    if (then) then(Status::OK());
-    return Status::OK();
-  }
+  if (!persist_ || r == Recorded::kNo) return NothingToRecord(then);
   if (!source.spec().durable) r = Recorded::kTransient;
   json c = {{"op", add ? "binding.add" : "binding.delete"},
             {"vhost", name_},
@@ -140,13 +137,8 @@ Status Vhost::PersistBinding(const Exchange& source, const Binding& b, bool add,
             {"routing_key", b.key},
             {"arguments", FieldTableToJson(b.args)}};
   if (r == Recorded::kTransient) c[kTransient] = true;
-  std::string what = "a binding from " + ResourceName("exchange", source.name(), name_);
-  if (!then && !add) then = DeletionAnswer();
-  if (then) {
-    CommitAsync(std::move(c), std::move(what), "b" + source.name(), std::move(then));
-    return Status::OK();
-  }
-  return Written(persist_(c), what);
+  return Commit(std::move(c), "a binding from " + ResourceName("exchange", source.name(), name_),
+                "b" + source.name(), !add, std::move(then));
 }
 
 std::shared_ptr<Queue> Vhost::MakeStandIn(const meta::Queue& record) {

@@ -65,6 +65,16 @@ Status Vhost::OperatorChange::Wait() {
   return tracker_->first;
 }
 
+Status Vhost::OperatorChange::Make(const std::function<Status(Committed then)>& change) {
+  Committed then = awaits() ? Track() : nullptr;
+  const Status made = change(then);
+  if (!made.ok() && then) then(made);  // refused at once: no answer follows
+  // Only the vhost holds the answer now: if it drops it unheard, the ticket says so.
+  then = nullptr;
+  const Status committed = Wait();
+  return made.ok() ? committed : made;
+}
+
 Vhost::Committed Vhost::DeletionAnswer() {
   if (!operator_change_) return [](Status) {};
   return operator_change_->awaits() ? operator_change_->Track() : nullptr;

@@ -68,6 +68,11 @@ class Vhost {
     // Ends the scope (the vhost is not touched after it) and, if awaits(), suspends the
     // fiber until every tracked commit is answered. The first failure, or OK.
     Status Wait();
+    // Makes a change that takes an answer: change(then) with a tracked `then` when
+    // awaits(), else with none (the vhost's call then waits for the store itself), and
+    // waits as Wait does. A change refused at once (it will not call `then`) returns its
+    // own error.
+    Status Make(const std::function<Status(std::function<void(Status)> then)>& change);
 
    private:
     struct Tracker;
@@ -227,6 +232,13 @@ class Vhost {
   // Who hears of a deletion's commit when its caller passed no `then`: nobody (it is
   // not waited for), or the operator's scope; null when it must persist inline.
   Committed DeletionAnswer();
+  // Hands `c` (a `removal` or not) to the store: by CommitAsync when someone hears the
+  // answer (`then`, or DeletionAnswer's), else waiting for it. `keep_exists`: an
+  // AlreadyExists answer is passed on as it is (a queue another member declared first).
+  Status Commit(nlohmann::json c, std::string what, std::string key, bool removal,
+                Committed then, bool keep_exists = false);
+  // For a change the metadata does not record: answers `then` at once.
+  static Status NothingToRecord(const Committed& then);
   Status DeclareExchangeAsync(const ExchangeSpec& spec, Committed then);
   void DeclareQueueAsync(const std::shared_ptr<Queue>& q, QueueCommitted then);
   // Whether the metadata records a binding to `d`: a durable exchange or queue, or (in a
