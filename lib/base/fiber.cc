@@ -4,10 +4,11 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <utility>
+
+#include "base/log.h"
 
 namespace warren::fiber {
 namespace {
@@ -64,7 +65,8 @@ void Start(std::function<void()> fn) {
   void* stack = ::mmap(nullptr, kStackBytes, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
   if (stack == MAP_FAILED) {
-    std::fputs("warren: cannot map a fiber stack; running the work on the loop's stack\n", stderr);
+    log::Warning("cannot map a fiber stack; running the work on the loop's stack, so it "
+                 "holds the loop while it waits");
     fn();
     return;
   }

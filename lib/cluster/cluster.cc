@@ -215,12 +215,7 @@ Result<json> ClusterImpl::CallMember(const std::string& node, const json& reques
                                      std::chrono::milliseconds timeout) {
   const ClusterMember* member = raft_ ? members_.Find(node) : nullptr;
   if (!member) return Status::NotFound("node " + node + " is not a member of this cluster", "node");
-  auto result = std::make_shared<std::optional<Result<json>>>();
-  dist_->Call(member->address, request, [result](Result<json> r) { *result = std::move(r); },
-              timeout);
-  if (!AwaitUntil([result] { return result->has_value(); }, timeout + 100ms))
-    return Status::Timeout("no reply from " + node + " in time");
-  return std::move(**result);
+  return CallAndWait(member->address, request, timeout, /*on_fiber=*/true);
 }
 
 bool ClusterImpl::AwaitUntil(const std::function<bool()>& ready, std::chrono::milliseconds timeout) {

@@ -42,15 +42,7 @@ void ClusterImpl::OnRequest(const std::string& from, const json& req, Reply repl
       if (alive.expired()) return reply(Status::Unavailable("the node is stopping"));
       // On a fiber, as the control socket runs it: an operation waiting for its commit
       // lets this node's loop go on meanwhile.
-      fiber::Start([control = o_.control, req, reply] {
-        Result<json> r = Status::Internal("the operation failed");
-        try {
-          r = control(req);
-        } catch (const std::exception& e) {
-          r = Status::Internal(std::string("the operation failed: ") + e.what());
-        }
-        reply(std::move(r));
-      });
+      fiber::Start([control = o_.control, req, reply] { reply(control(req)); });
     });
     return;
   }
@@ -211,9 +203,7 @@ Status ClusterImpl::Replicate(const json& command) {
       if (s.ok() || s.kind() != ErrorKind::kUnavailable || raft_->IsLeader()) return s;
       // libraft cannot tell whether an entry in flight when leadership is lost will
       // commit: say so rather than retry and maybe apply it twice.
-      return Status::Unavailable("this node lost the cluster's leadership while committing "
-                                 "the change, which may or may not take effect: a majority "
-                                 "of its disc nodes is not reachable (" + s.message() + ")");
+      return LostLeadership(s);
     }
     auto leader = raft_->Leader();
     if (!leader) {
@@ -236,6 +226,12 @@ Status ClusterImpl::Replicate(const json& command) {
     return StatusFromReply(*r);
   }
   return last;
+}
+
+Status ClusterImpl::LostLeadership(const Status& why) {
+  return Status::Unavailable("this node lost the cluster's leadership while committing the "
+                             "change, which may or may not take effect: a majority of its disc "
+                             "nodes is not reachable (" + why.message() + ")");
 }
 
 Status ClusterImpl::NoLeader() {
@@ -282,11 +278,7 @@ void ClusterImpl::TryReplicate(std::shared_ptr<AsyncProposal> p) {
       if (!s.ok()) {
         // libraft fails an entry this way only when leadership goes (it may still
         // call itself leader inside this callback): as Replicate words it.
-        if (s.kind() == ErrorKind::kUnavailable)
-          s = Status::Unavailable("this node lost the cluster's leadership while committing "
-                                  "the change, which may or may not take effect: a majority "
-                                  "of its disc nodes is not reachable (" + s.message() + ")");
-        return p->done(s);
+        return p->done(s.kind() == ErrorKind::kUnavailable ? LostLeadership(s) : s);
       }
       p->done(ResultAt(index));
       asio::post(io_, [this, alive] {
@@ -395,11 +387,12 @@ Result<json> ClusterImpl::ForwardToLeader(const json& req, std::chrono::millisec
 }
 
 Result<json> ClusterImpl::CallAndWait(const std::string& address, const json& req,
-                         std::chrono::milliseconds timeout) {
+                                      std::chrono::milliseconds timeout, bool on_fiber) {
   auto result = std::make_shared<std::optional<Result<json>>>();
   dist_->Call(address, req, [result](Result<json> r) { *result = std::move(r); }, timeout);
-  uv_->RunUntil([&] { return result->has_value(); }, timeout + 100ms);
-  if (!result->has_value()) return Status::Timeout("no reply from " + address + " in time");
+  const auto answered = [result] { return result->has_value(); };
+  if (!(on_fiber ? AwaitUntil(answered, timeout + 100ms) : uv_->RunUntil(answered, timeout + 100ms)))
+    return Status::Timeout("no reply from " + address + " in time");
   return std::move(**result);
 }
 

@@ -1,5 +1,7 @@
 #include "control/admin.h"
 
+#include "base/log.h"
+
 #include "control/protocol.h"
 #include "http/message.h"
 
@@ -70,7 +72,15 @@ Result<json> Run(NodeApi& node, const Operation& op, std::map<std::string, std::
   req.params = std::move(params);
   req.body = body;
   OpContext ctx{node};
-  Result<json> r = op.handler(ctx, req);
+  // Every door (the control socket, a remote CLI, a plugin) gets a failing operation's
+  // error, never a node taken down by it.
+  Result<json> r = Status::Internal("the operation failed");
+  try {
+    r = op.handler(ctx, req);
+  } catch (const std::exception& e) {
+    log::Error(std::string("operation ") + std::string(op.name) + " failed: " + e.what());
+    r = Status::Internal(std::string("the operation failed: ") + e.what());
+  }
   if (r.ok() && op.method != "GET") node.MetadataChanged();
   return r;
 }

@@ -80,13 +80,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // On a fiber of its own: an operation waiting for its cluster commit lets the
     // node's loop serve clients (and other operators) meanwhile.
     fiber::Start([self = shared_from_this(), req = std::move(*req), body = std::move(body)] {
-      Dispatched d;
-      try {
-        d = Dispatch(self->node_, req.method, req.raw_path, req.query, body);
-      } catch (const std::exception& e) {
-        log::Error("control socket: " + req.method + " " + req.raw_path + " failed: " + e.what());
-        d = {500, ErrorBody(Status::Internal(std::string("the operation failed: ") + e.what()))};
-      }
+      Dispatched d = Dispatch(self->node_, req.method, req.raw_path, req.query, body);
       self->Reply(d.http_status, d.body);
     });
   }

@@ -118,10 +118,7 @@ Status Store::Write(const json& command, bool sync) {
     return s;
   }
   ++seq_;
-  if (sync) {
-    synced_end_ = log_->size();
-    MarkDurable(false);
-  }
+  if (sync) synced_end_ = log_->size();
   if (++since_snapshot_ >= options_.snapshot_every) {
     Status snap = Snapshot();
     if (!snap.ok() && options_.warn) options_.warn("metadata snapshot failed: " + snap.message());
@@ -144,7 +141,7 @@ void Store::SubmitLocalAsync(const json& command, std::function<void(Status)> do
   const uint64_t epoch = log_epoch_;
   if (Status s = Write(command, false); !s.ok()) return done(s);
   if (log_epoch_ != epoch) return done(Status::OK());  // a snapshot made it durable
-  unsynced_.push_back({log_->size(), false, std::move(done)});
+  unsynced_.push_back({log_epoch_, log_->size(), std::move(done)});
   if (!syncing_) StartSync();
 }
 
@@ -162,17 +159,11 @@ void Store::StartSync() {
   });
 }
 
-void Store::MarkDurable(bool everything) {
-  for (auto& u : unsynced_)
-    if (everything || u.end <= synced_end_) u.durable = true;
-}
-
 void Store::Synced(uint64_t epoch, uint64_t end, Status s) {
   syncing_ = false;
   if (s.ok() && epoch == log_epoch_ && end > synced_end_) synced_end_ = end;
-  MarkDurable(false);
   std::vector<std::function<void(Status)>> answered, failed;
-  while (!unsynced_.empty() && unsynced_.front().durable) {
+  while (!unsynced_.empty() && Durable(unsynced_.front())) {
     answered.push_back(std::move(unsynced_.front().done));
     unsynced_.pop_front();
   }
@@ -229,7 +220,6 @@ Status Store::Snapshot() {
   // Everything written so far is in the snapshot, durable.
   ++log_epoch_;
   synced_end_ = 0;
-  MarkDurable(true);
   return Status::OK();
 }
 

@@ -54,11 +54,12 @@ class Store {
   Status Snapshot();
   uint64_t last_seq() const { return seq_; }
 
-  // Like Submit, without waiting on a cluster: done(status) runs once the command is
-  // applied here or has failed. A local store answers before SubmitAsync returns; a
-  // replicated one later, on the caller's loop, handing the cluster one command at a
-  // time so that they commit in the order submitted (a delete and the declaration
-  // after it never swap).
+  // Like Submit, without waiting: done(status) runs once the command is applied here
+  // and durable, or has failed. A replicated store answers later, on the caller's loop,
+  // handing the cluster one command at a time so that they commit in the order
+  // submitted (a delete and the declaration after it never swap). A local one answers
+  // before SubmitAsync returns, or with options.sync_in_background once the sync that
+  // covers the command returns. A refused command is answered at once.
   void SubmitAsync(json command, std::function<void(Status)> done);
 
   using Replicate = std::function<Status(const json&)>;
@@ -96,22 +97,22 @@ class Store {
   void NextAsync();
 
   // Local commands written but not yet answered (options_.sync_in_background), in log
-  // order. `end`: the log's size after the record; `durable` once a sync covered it.
-  // While any is here, a background sync is in flight.
+  // order: the log's epoch and its size after the record. While any is here, a
+  // background sync is in flight.
   struct Unsynced {
+    uint64_t epoch;
     uint64_t end;
-    bool durable;
     std::function<void(Status)> done;
   };
   std::deque<Unsynced> unsynced_;
-  uint64_t synced_end_ = 0;  // the log is durable up to here
-  uint64_t log_epoch_ = 0;   // counts the times the log was emptied (snapshots)
+  uint64_t synced_end_ = 0;  // in the current epoch, the log is durable up to here
+  uint64_t log_epoch_ = 0;   // counts the times the log was emptied into a snapshot
   bool syncing_ = false;
+  // A record of an earlier epoch is in a snapshot, durable.
+  bool Durable(const Unsynced& u) const { return u.epoch < log_epoch_ || u.end <= synced_end_; }
   void SubmitLocalAsync(const json& command, std::function<void(Status)> done);
   void StartSync();
   void Synced(uint64_t epoch, uint64_t end, Status s);
-  // Marks what the log holds up to synced_end_ (or everything) durable.
-  void MarkDurable(bool everything);
   // Appends one command record; `sync` waits for the disk.
   Status Write(const json& command, bool sync);
 };

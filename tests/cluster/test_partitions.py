@@ -64,6 +64,13 @@ def cut(node, *others):
         f.write("".join(o.name + "\n" for o in others))
 
 
+def isolate(node, *others):
+    """Cuts the network between `node` and each of `others`, both ways."""
+    cut(node, *others)
+    for o in others:
+        cut(o, node)
+
+
 def accepts_amqp(node):
     try:
         socket.create_connection(("127.0.0.1", node.port), timeout=1).close()
@@ -79,9 +86,7 @@ def test_the_minority_refuses_changes_and_pauses_and_nothing_committed_is_lost(c
     assert eventually(lambda: "before" in users(n3))
 
     # n3 is cut off from the two others, which keep a majority.
-    cut(n3, n1, n2)
-    cut(n1, n3)
-    cut(n2, n3)
+    isolate(n3, n1, n2)
     assert eventually(lambda: not accepts_amqp(n3), timeout=15), "pause_minority stops serving"
     # Paused, it refuses as a stopped app does (RabbitMQ's paused node too).
     r = n3.ctl("add_user", "minority", "pw")
@@ -112,9 +117,7 @@ def test_with_autoheal_or_ignore_the_minority_serves_clients_but_changes_nothing
     c.channel().queue_declare("far", durable=True)
     c.close()
     assert eventually(lambda: '"far"' in n3.ctl("export_definitions", "-").stdout)
-    cut(n3, n1, n2)
-    cut(n1, n3)
-    cut(n2, n3)
+    isolate(n3, n1, n2)
     # (The cut takes effect within a second: probed with a change that may go through.)
     assert eventually(lambda: "no leader" in n3.ctl("add_user", "probe", "pw").stderr, timeout=15)
     r = n3.ctl("add_user", "minority", "pw")
@@ -208,9 +211,7 @@ def test_a_declaration_waiting_for_a_leader_does_not_stop_the_nodes_other_traffi
     gaps, stop, worker = traffic(n3, "local-traffic")
     try:
         time.sleep(0.5)
-        cut(n3, n1, n2)
-        cut(n1, n3)
-        cut(n2, n3)
+        isolate(n3, n1, n2)
         time.sleep(1.5)  # the cut takes effect within a second
         d = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n3.port))
         commands = [threading.Thread(target=operator, args=("add_user", "needs-a-leader", "pw")),
@@ -268,9 +269,7 @@ def test_a_plugins_admin_call_waiting_for_a_leader_holds_up_nothing_and_survives
     import urllib.request
     n1, n2, n3 = cuttable
     assert n3.ctl("enable", "warren_test_events", tool="warren-plugins").returncode == 0
-    cut(n3, n1, n2)
-    cut(n1, n3)
-    cut(n2, n3)
+    isolate(n3, n1, n2)
     time.sleep(1.5)  # the cut takes effect within a second
     answer = {}
 

@@ -164,6 +164,9 @@ class ClusterImpl : public Cluster, public StateMachine {
   // The store commits through this cluster (Replicate and ReplicateAsync).
   void ReplicateStore();
   static Status NoLeader();
+  // A proposal failed by leadership going: it may or may not take effect (libraft
+  // cannot tell), so it is not retried.
+  static Status LostLeadership(const Status& why);
 
   // Followers learn that an entry is committed from the next entry the leader sends,
   // which may be a heartbeat away; an empty entry sent at once lets every node apply a
@@ -174,8 +177,10 @@ class ClusterImpl : public Cluster, public StateMachine {
 
   Result<json> ForwardToLeader(const json& req, std::chrono::milliseconds timeout);
 
+  // Sends `req` to `address` and waits for the reply: by AwaitUntil when `on_fiber`
+  // (a question nothing else here depends on), else with only the libuv loop running.
   Result<json> CallAndWait(const std::string& address, const json& req,
-                           std::chrono::milliseconds timeout);
+                           std::chrono::milliseconds timeout, bool on_fiber = false);
   // Waits until `ready()` or `timeout`; false on the timeout. On a fiber (an operator's
   // request) it suspends the fiber, looking again each millisecond, and the node's
   // loop goes on meanwhile; elsewhere it runs only the libuv loop, as RunUntil does.
