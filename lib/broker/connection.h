@@ -182,7 +182,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool throttled_ = false;
   bool published_ = false;       // a basic.publish was seen: alarms block this connection
   bool alarm_blocked_ = false;   // not read while a resource alarm is on
-  uint64_t grants_seq_ = ~uint64_t(0);
+  uint64_t grants_revision_ = ~uint64_t(0);
   bool cancel_notify_ = false;
   bool auth_failure_close_ = false;
   bool blocked_notify_ = false;

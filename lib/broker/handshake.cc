@@ -186,7 +186,7 @@ Status Connection::OnOpen(const amqp::ConnectionOpen& m) {
 
 Status Connection::LoadGrants() {
   const meta::State& st = core_.store.state();
-  grants_seq_ = core_.store.last_seq();
+  grants_revision_ = core_.store.revision();
   for (auto& g : granted_) g.clear();
   const std::string& vhost = vhost_->name();
   auto it = st.permissions().find({user_, vhost});
@@ -206,7 +206,7 @@ Status Connection::LoadGrants() {
 }
 
 Status Connection::Check(Access access, const char* kind, const std::string& name) {
-  if (grants_seq_ != core_.store.last_seq()) WARREN_TRY(LoadGrants());
+  if (grants_revision_ != core_.store.revision()) WARREN_TRY(LoadGrants());
   auto& granted = granted_[int(access)];
   if (granted.count(name)) return Status::OK();
   const auth::PermissionPattern& p = access == Access::kConfigure ? grants_->configure
@@ -223,7 +223,7 @@ Status Connection::Check(Access access, const char* kind, const std::string& nam
 }
 
 Status Connection::CheckTopic(Access access, const std::string& exchange, const std::string& key) {
-  if (grants_seq_ != core_.store.last_seq()) WARREN_TRY(LoadGrants());
+  if (grants_revision_ != core_.store.revision()) WARREN_TRY(LoadGrants());
   auto it = grants_->topics.find(exchange);
   if (it == grants_->topics.end()) return Status::OK();  // no topic permissions: allowed
   const auto& p = access == Access::kWrite ? it->second.first : it->second.second;

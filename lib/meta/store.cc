@@ -28,6 +28,7 @@ Result<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
 }
 
 Status Store::Load() {
+  ++revision_;
   state_ = State();
   seq_ = 0;
   since_snapshot_ = 0;
@@ -95,6 +96,7 @@ Status Store::ReplaceState(const json& definitions) {
     if (!s.ok()) return Status::BadInput("the cluster's metadata snapshot: " + s.message());
   }
   state_ = std::move(fresh);
+  ++revision_;
   return Status::OK();
 }
 
@@ -102,6 +104,7 @@ Status Store::Submit(const json& command) {
   if (replicate_) return replicate_(command);
   // Apply validates before it mutates, so a refused command changes nothing.
   WARREN_TRY(state_.Apply(command));
+  ++revision_;
   return Write(command, true);
 }
 
@@ -138,6 +141,7 @@ void Store::SubmitAsync(json command, std::function<void(Status)> done) {
 
 void Store::SubmitLocalAsync(const json& command, std::function<void(Status)> done) {
   if (Status s = state_.Apply(command); !s.ok()) return done(s);
+  ++revision_;
   const uint64_t epoch = log_epoch_;
   if (Status s = Write(command, false); !s.ok()) return done(s);
   if (log_epoch_ != epoch) return done(Status::OK());  // a snapshot made it durable

@@ -53,6 +53,9 @@ class Store {
   // Folds the log into a new snapshot.
   Status Snapshot();
   uint64_t last_seq() const { return seq_; }
+  // Moves whenever the state changes: a local command, a replicated one, a state
+  // replaced or reloaded. What caches part of the state compares it.
+  uint64_t revision() const { return revision_; }
 
   // Like Submit, without waiting: done(status) runs once the command is applied here
   // and durable, or has failed. A replicated store answers later, on the caller's loop,
@@ -74,7 +77,11 @@ class Store {
   }
   bool replicated() const { return bool(replicate_); }
   // Applies a command the cluster committed, in commit order.
-  Status ApplyReplicated(const json& command) { return state_.Apply(command); }
+  Status ApplyReplicated(const json& command) {
+    WARREN_TRY(state_.Apply(command));
+    ++revision_;
+    return Status::OK();
+  }
   // Replaces the whole state with `definitions` (the cluster's snapshot); BadInput
   // leaves the state as it was.
   Status ReplaceState(const json& definitions);
@@ -86,6 +93,7 @@ class Store {
   StoreOptions options_;
   State state_;
   uint64_t seq_ = 0;           // sequence number of the last applied command
+  uint64_t revision_ = 0;
   uint64_t since_snapshot_ = 0;
   std::unique_ptr<store::RecordLog> log_;
   Replicate replicate_;

@@ -125,6 +125,25 @@ def test_metadata_changes_on_one_node_are_on_every_node(three):
         assert eventually(lambda: "alice" not in users(n))
 
 
+def test_a_permission_change_reaches_open_connections_on_every_member(three):
+    import pika
+    n1, n2, n3 = three
+    ok(n1.ctl("add_user", "lim", "pw"))
+    ok(n1.ctl("set_permissions", "lim", ".*", ".*", ".*"))
+    assert eventually(lambda: "lim" in users(n2))
+    c = pika.BlockingConnection(pika.ConnectionParameters(
+        "127.0.0.1", n2.port, credentials=pika.PlainCredentials("lim", "pw")))
+    ch = c.channel()
+    ch.queue_declare("lim.before")
+    ok(n1.ctl("set_permissions", "lim", "^$", "^$", "^$"))
+    assert eventually(lambda: '"configure": "^$"' in n2.ctl(
+        "list_user_permissions", "lim", "--formatter", "json").stdout.replace('":"', '": "'))
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
+        ch.queue_declare("lim.after")
+    assert e.value.reply_code == 403
+    c.close()
+
+
 def test_join_refusals(root):
     n1, n2 = make_nodes(root, 2)
     ok(n2.ctl("add_user", "kept", "pw"))

@@ -239,4 +239,30 @@ TEST_CASE("store: a snapshot answers the commands it made durable", "[meta]") {
   CHECK(syncs.held.empty());
 }
 
+TEST_CASE("store: the revision moves with every change to the state, replicated ones too",
+          "[meta]") {
+  TempDir dir;
+  auto s = Store::Open(Opts(dir.path));
+  REQUIRE(s.ok());
+  Store& store = **s;
+  uint64_t seen = store.revision();
+  auto moved = [&] {
+    const bool m = store.revision() != seen;
+    seen = store.revision();
+    return m;
+  };
+  REQUIRE(store.Submit({{"op", "user.add"}, {"name", "a"}}).ok());
+  CHECK(moved());
+  CHECK(store.Submit({{"op", "user.add"}, {"name", "a"}}).kind() == ErrorKind::kAlreadyExists);
+  CHECK_FALSE(moved());
+  REQUIRE(store.ApplyReplicated({{"op", "user.add"}, {"name", "b"}}).ok());
+  CHECK(moved());
+  CHECK_FALSE(store.ApplyReplicated({{"op", "user.add"}, {"name", "b"}}).ok());
+  CHECK_FALSE(moved());
+  REQUIRE(store.ReplaceState(store.state().ToDefinitions()).ok());
+  CHECK(moved());
+  REQUIRE(store.Reset().ok());
+  CHECK(moved());
+}
+
 }  // namespace warren::meta
