@@ -9,7 +9,7 @@
 #include "broker/connection.h"
 #include "broker/core.h"
 #include "broker/remote_home.h"
-#include "meta/store.h"
+#include "meta/view.h"
 
 namespace warren::broker {
 
@@ -111,7 +111,7 @@ policy::PolicySet PolicySetOf(const std::map<std::pair<std::string, std::string>
   return std::move(set).value();
 }
 
-std::unique_ptr<Broker> Broker::Create(asio::io_context& io, meta::Store& store,
+std::unique_ptr<Broker> Broker::Create(asio::io_context& io, meta::View& store,
                                        BrokerOptions options) {
   return std::make_unique<BrokerImpl>(io, store, std::move(options));
 }

@@ -20,7 +20,7 @@ namespace asio {
 class io_context;
 }
 namespace warren::meta {
-class Store;
+class View;
 }
 
 namespace warren::broker {
@@ -69,7 +69,7 @@ struct BrokerCounters {
 class Broker {
  public:
   virtual ~Broker() = default;
-  static std::unique_ptr<Broker> Create(asio::io_context& io, meta::Store& store,
+  static std::unique_ptr<Broker> Create(asio::io_context& io, meta::View& store,
                                         BrokerOptions options);
 
   // Takes ownership of an accepted TCP socket and serves it.

@@ -20,7 +20,7 @@
 #include "broker/home_session.h"
 #include "broker/peer_link.h"
 #include "broker/remote_home.h"
-#include "meta/store.h"
+#include "meta/view.h"
 
 namespace warren::broker {
 
@@ -30,7 +30,7 @@ policy::PolicySet PolicySetOf(const std::map<std::pair<std::string, std::string>
 
 class BrokerImpl : public Broker {
  public:
-  BrokerImpl(asio::io_context& io, meta::Store& store, BrokerOptions options)
+  BrokerImpl(asio::io_context& io, meta::View& store, BrokerOptions options)
       : core_{io, store, std::move(options), {}, {}, {}, false}, tick_(io) {
     PreparePaging();
     if (Status s = core_.Restore(); !s.ok()) log::Error(s.message());

@@ -4,7 +4,7 @@
 
 #include "amqp/codec_error.h"
 #include "base/log.h"
-#include "meta/store.h"
+#include "meta/view.h"
 
 namespace warren::broker {
 namespace {

@@ -28,7 +28,7 @@ class RemoteHome;
 
 struct Core {
   asio::io_context& io;
-  meta::Store& store;
+  meta::View& store;
   BrokerOptions options;
   BrokerCounters counters;
   std::map<std::string, std::unique_ptr<Vhost>> vhosts;

@@ -13,7 +13,7 @@
 #include "broker/home_session.h"
 #include "broker/remote_home.h"
 #include "broker/vhost.h"
-#include "meta/store.h"
+#include "meta/view.h"
 
 namespace warren::broker {
 namespace {

@@ -8,7 +8,7 @@
 #include "base/log.h"
 #include "base/version.h"
 #include "broker/connection.h"
-#include "meta/store.h"
+#include "meta/view.h"
 
 namespace warren::broker {
 namespace {

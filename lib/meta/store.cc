@@ -28,7 +28,11 @@ Result<std::unique_ptr<Store>> Store::Open(StoreOptions options) {
 }
 
 Status Store::Load() {
-  ++revision_;
+  // Tells the observer however it ends: from here on the state is reloaded.
+  struct Reloaded {
+    Store* s;
+    ~Reloaded() { s->Changed(nullptr); }
+  } reloaded{this};
   state_ = State();
   seq_ = 0;
   since_snapshot_ = 0;
@@ -88,6 +92,15 @@ Status Store::Load() {
   return Status::OK();
 }
 
+void Store::Changed(const json& command) {
+  ++revision_;
+  if (!observer_) return;
+  if (command.is_null())
+    observer_(Change{nullptr, std::make_shared<const State>(state_)});
+  else
+    observer_(Change{command, nullptr});
+}
+
 Status Store::ReplaceState(const json& definitions) {
   WARREN_ASSIGN_OR_RETURN(std::vector<json> commands, State::CommandsFromDefinitions(definitions));
   State fresh;
@@ -96,7 +109,7 @@ Status Store::ReplaceState(const json& definitions) {
     if (!s.ok()) return Status::BadInput("the cluster's metadata snapshot: " + s.message());
   }
   state_ = std::move(fresh);
-  ++revision_;
+  Changed(nullptr);
   return Status::OK();
 }
 
@@ -104,7 +117,7 @@ Status Store::Submit(const json& command) {
   if (replicate_) return replicate_(command);
   // Apply validates before it mutates, so a refused command changes nothing.
   WARREN_TRY(state_.Apply(command));
-  ++revision_;
+  Changed(command);
   return Write(command, true);
 }
 
@@ -141,7 +154,7 @@ void Store::SubmitAsync(json command, std::function<void(Status)> done) {
 
 void Store::SubmitLocalAsync(const json& command, std::function<void(Status)> done) {
   if (Status s = state_.Apply(command); !s.ok()) return done(s);
-  ++revision_;
+  Changed(command);
   const uint64_t epoch = log_epoch_;
   if (Status s = Write(command, false); !s.ok()) return done(s);
   if (log_epoch_ != epoch) return done(Status::OK());  // a snapshot made it durable

@@ -15,6 +15,7 @@
 
 #include "base/status.h"
 #include "meta/state.h"
+#include "meta/view.h"
 
 namespace warren::store {
 class RecordLog;
@@ -35,17 +36,17 @@ struct StoreOptions {
   std::function<void(int fd, std::function<void(Status)> done)> sync_in_background;
 };
 
-class Store {
+class Store : public View {
  public:
-  ~Store();
+  ~Store() override;
   // Unavailable when the directory cannot be used; BadInput when the snapshot is
   // unreadable (the node must not start on metadata it cannot trust).
   static Result<std::unique_ptr<Store>> Open(StoreOptions options);
 
-  const State& state() const { return state_; }
+  const State& state() const override { return state_; }
   // Applies `command` and makes it durable. The command's own error (NotFound, ...)
   // leaves everything unchanged; an I/O error rolls the state back and is Unavailable.
-  Status Submit(const json& command);
+  Status Submit(const json& command) override;
   // Several commands as one all-or-nothing record.
   Status SubmitBatch(std::vector<json> commands);
   // Back to a blank node (vhost / and guest), durably.
@@ -55,7 +56,7 @@ class Store {
   uint64_t last_seq() const { return seq_; }
   // Moves whenever the state changes: a local command, a replicated one, a state
   // replaced or reloaded. What caches part of the state compares it.
-  uint64_t revision() const { return revision_; }
+  uint64_t revision() const override { return revision_; }
 
   // Like Submit, without waiting: done(status) runs once the command is applied here
   // and durable, or has failed. A replicated store answers later, on the caller's loop,
@@ -63,7 +64,7 @@ class Store {
   // submitted (a delete and the declaration after it never swap). A local one answers
   // before SubmitAsync returns, or with options.sync_in_background once the sync that
   // covers the command returns. A refused command is answered at once.
-  void SubmitAsync(json command, std::function<void(Status)> done);
+  void SubmitAsync(json command, std::function<void(Status)> done) override;
 
   using Replicate = std::function<Status(const json&)>;
   using ReplicateAsync = std::function<void(const json&, std::function<void(Status)>)>;
@@ -75,20 +76,35 @@ class Store {
     replicate_ = std::move(replicate);
     replicate_async_ = std::move(replicate_async);
   }
-  bool replicated() const { return bool(replicate_); }
+  bool replicated() const override { return bool(replicate_); }
   // Applies a command the cluster committed, in commit order.
   Status ApplyReplicated(const json& command) {
     WARREN_TRY(state_.Apply(command));
-    ++revision_;
+    Changed(command);
     return Status::OK();
   }
   // Replaces the whole state with `definitions` (the cluster's snapshot); BadInput
   // leaves the state as it was.
   Status ReplaceState(const json& definitions);
 
+  // One change to the state, as replicas (replica.h) follow it: a command applied, or
+  // the whole state replaced (`replaced` set: a reload, a reset, the cluster's snapshot).
+  struct Change {
+    json command;
+    std::shared_ptr<const State> replaced;
+  };
+  // Hears every change, in order, on the store's thread, right after it is applied
+  // (before the change is durable and answered). Empty: nobody listens.
+  void set_observer(std::function<void(const Change&)> observer) {
+    observer_ = std::move(observer);
+  }
+
  private:
   explicit Store(StoreOptions options);
   Status Load();
+  // The state moved by `command`, or was replaced (`command` null).
+  void Changed(const json& command);
+  std::function<void(const Change&)> observer_;
 
   StoreOptions options_;
   State state_;
