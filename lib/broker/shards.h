@@ -9,14 +9,23 @@
 // for shard 0, "<node>/<i>" for shard i), and a queue another shard holds has a
 // stand-in, served over a socketpair between the two shards' loops.
 //
+// As a Broker, the shards answer for the node: listings gather every shard's rows,
+// operations on a queue run on the shard that holds it, and declarations, bindings
+// and publishes of operators run on shard 0, whose changes reach the others through
+// the metadata. A call that needs another shard waits for it on the caller's fiber, or
+// blocks the node's loop outside one.
+//
 // Use: from the node's loop only. An engine is used only on its own loop (Post).
 #pragma once
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <memory>
+#include <set>
 #include <string>
 
+#include "base/status.h"
 #include "broker/broker.h"
 
 namespace asio {
@@ -28,29 +37,84 @@ class Store;
 
 namespace warren::broker {
 
-class Shards {
+class Shards : public Broker {
  public:
-  // Starts `count` shards (at least one). `options` are shard 0's; the other shards
-  // keep their messages and page files in "shard-<i>" under its directories.
+  // Starts `count` shards (at least one). `options` are shard 0's; shard i keeps its
+  // messages and page files in "<dir>.<i>" beside shard 0's directories.
   Shards(asio::io_context& io, meta::Store& store, BrokerOptions options, size_t count);
   // Stops every shard: each engine is destroyed on its own loop.
-  ~Shards();
+  ~Shards() override;
   Shards(const Shards&) = delete;
   Shards& operator=(const Shards&) = delete;
 
   size_t size() const;
+  // Before the shards start on `node`: entities held by shards beyond `count` (the node
+  // ran with more shards before). Their non-durable queues and exchanges are deleted
+  // from the metadata; a durable queue among them stops the start with Precondition,
+  // naming it and the shard count that serves it (its messages are in that shard's
+  // directory).
+  static Status Prepare(meta::Store& store, const std::string& node, size_t count);
   // Shard i's holder name: the node's name for shard 0, "<node>/<i>" after.
   static std::string HolderName(const std::string& node, size_t i);
+  // The node of a holder name (the name itself when it names no shard).
+  static std::string NodeOf(const std::string& holder) { return holder.substr(0, holder.find('/')); }
   // Runs task(engine) on shard i's loop, once its engine exists.
   void Post(size_t i, std::function<void(Broker&)> task);
   // Shard 0's engine, on the node's loop.
   Broker& first();
   // Hands an accepted client socket to the next shard, round robin.
-  void Accept(int fd);
+  void Accept(int fd) override;
+
+  // Broker, for the node (shards_admin.cc).
+  void AcceptPeer(const std::string& node, int fd) override;
+  void CutPeers(const std::set<std::string>& nodes) override;
+  void CloseAll(const std::string& reason) override;
+  void MetadataChanged() override;
+  void SetAlarm(const std::string& reason) override;
+  const BrokerCounters& counters() const override;
+  void CollectMetrics(plugin::NodeMetrics& m, bool per_queue) const override;
+  size_t connection_count() const override;
+  size_t channel_count() const override;
+  nlohmann::json ListQueues(const std::string& vhost) const override;
+  nlohmann::json ListExchanges(const std::string& vhost) const override;
+  nlohmann::json ListBindings(const std::string& vhost) const override;
+  nlohmann::json ListConnections() const override;
+  nlohmann::json ListChannels() const override;
+  nlohmann::json ListConsumers(const std::string& vhost) const override;
+  std::string QueueHolder(const std::string& vhost, const std::string& name) override;
+  Result<size_t> PurgeQueue(const std::string& vhost, const std::string& name) override;
+  Result<size_t> DeleteQueue(const std::string& vhost, const std::string& name, bool if_unused,
+                             bool if_empty) override;
+  Status CloseConnection(const std::string& name, const std::string& explanation) override;
+  size_t CloseAllConnections(const std::string& vhost, size_t limit, uint32_t delay_ms,
+                             const std::string& explanation) override;
+  Status DeclareQueue(const std::string& vhost, const std::string& name, bool durable,
+                      bool auto_delete, const nlohmann::json& arguments) override;
+  Status DeclareExchange(const std::string& vhost, const std::string& name,
+                         const std::string& type, bool durable, bool auto_delete, bool internal,
+                         const nlohmann::json& arguments) override;
+  Status DeleteExchange(const std::string& vhost, const std::string& name,
+                        bool if_unused) override;
+  Status Bind(const std::string& vhost, const std::string& source,
+              const std::string& destination, bool destination_is_exchange,
+              const std::string& routing_key, const nlohmann::json& arguments,
+              bool unbind) override;
+  Result<size_t> Publish(const std::string& vhost, const std::string& exchange,
+                         const std::string& routing_key, const nlohmann::json& properties,
+                         std::string payload) override;
+  Result<nlohmann::json> Get(const std::string& vhost, const std::string& queue, size_t count,
+                             bool requeue) override;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  // Runs f(engine) on every shard in turn, waiting for each.
+  void ForEach(const std::function<void(Broker&)>& f) const;
+  // The shard holding queue `name`, or nullopt when another member holds it.
+  std::optional<size_t> Holder(const std::string& vhost, const std::string& name);
+  // Every shard's rows, one array.
+  nlohmann::json Gather(const std::function<nlohmann::json(Broker&)>& list) const;
+  mutable BrokerCounters totals_;
 };
 
 }  // namespace warren::broker

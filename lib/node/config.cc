@@ -299,11 +299,8 @@ Result<Config> LoadConfig(const std::string& path, int default_port, const std::
     } else if (key == "warren.queue_page_above") {
       WARREN_ASSIGN_OR_RETURN(cfg.queue_page_above, ParseCount(key, v, 1, 1ull << 32));
     } else if (key == "warren.shards") {
-      try {
-        cfg.shards = std::stoi(v);
-      } catch (const std::exception&) {
-        return Status::BadInput("setting warren.shards: '" + v + "' is not a number");
-      }
+      WARREN_ASSIGN_OR_RETURN(uint64_t n, ParseCount(key, v, 1, 256));
+      cfg.shards = int(n);
     }
   }
   if (!listeners_set) cfg.amqp_listeners.push_back(Listener{default_ip, default_port});

@@ -26,6 +26,7 @@
 #include "node/resources.h"
 #include "base/version.h"
 #include "broker/broker.h"
+#include "broker/shards.h"
 #include "broker/sync_worker.h"
 #include "cluster/cluster.h"
 #include "plugin/host.h"
@@ -187,7 +188,12 @@ class NodeImpl : public control::NodeApi {
       return Status::Unavailable("the cluster has not confirmed this node's metadata yet: a "
                                  "majority of its disc nodes must be running");
     app_ = AppState::kBooting;
-    broker_ = broker::Broker::Create(io_, *store_, BrokerOptionsFromConfig());
+    if (Status s = broker::Shards::Prepare(*store_, env_.node.full(), ShardCount()); !s.ok()) {
+      app_ = AppState::kStopped;
+      log::Error(s.message());
+      return s;
+    }
+    broker_ = std::make_unique<broker::Shards>(io_, *store_, BrokerOptionsFromConfig(), ShardCount());
     broker_->SetAlarm(AlarmReason());
     auto l = net::TcpListeners::Open(io_, config_.amqp_listeners,
                                 [this](int fd) { broker_->Accept(fd); });
@@ -309,6 +315,17 @@ class NodeImpl : public control::NodeApi {
   json config() const override { return EffectiveSettings(config_); }
 
  private:
+  // warren.shards; one when unset (docs/amqp.md, "Shards", says what more shards do not
+  // do yet). A cluster member runs one shard: other members reach its queues there.
+  size_t ShardCount() const {
+    size_t n = config_.shards > 0 ? size_t(config_.shards) : 1;
+    if (n > 1 && cluster_ && cluster_->clustered()) {
+      log::Info("warren.shards: a cluster member runs the broker on one shard");
+      n = 1;
+    }
+    return n;
+  }
+
   broker::BrokerOptions BrokerOptionsFromConfig() const {
     broker::BrokerOptions o;
     o.node_name = env_.node.full();

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <set>
 
+#include "broker/shards.h"
 #include "cluster/cluster.h"
 #include "control/ops/engine.h"
 #include "control/ops/ops.h"
@@ -69,7 +70,7 @@ Result<json> ListQueues(OpContext& ctx, const OpRequest& req) {
   }
   if (!offline) return rows;
   for (const auto& [key, q] : State(ctx).queues())
-    if (q.durable && q.vhost == vhost && !q.node.empty() && !up.count(q.node))
+    if (q.durable && q.vhost == vhost && !q.node.empty() && !up.count(broker::Shards::NodeOf(q.node)))
       rows.push_back(DownRow(q));
   return rows;
 }

@@ -144,6 +144,18 @@ TEST_CASE("config: AMQP connection settings are read and checked", "[node]") {
     REQUIRE(!paging.ok());
     CHECK(paging.status().message().find(
               "setting warren.queue_page_above: expected a whole number from 1") == 0);
+    auto shards = LoadConfig(WriteConfig("shards.conf", "warren.shards = 0\n"), 5672, "");
+    REQUIRE(!shards.ok());
+    CHECK(shards.status().message() ==
+          "setting warren.shards: expected a whole number from 1 to 256, got '0'");
+  }
+  SECTION("the broker runs on one shard unless told otherwise") {
+    auto defaults = LoadConfig("", 5672, "");
+    REQUIRE(defaults.ok());
+    CHECK(defaults->shards == 1);
+    auto four = LoadConfig(WriteConfig("four.conf", "warren.shards = 4\n"), 5672, "");
+    REQUIRE(four.ok());
+    CHECK(four->shards == 4);
   }
 }
 
