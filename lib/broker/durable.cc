@@ -92,17 +92,19 @@ Status Vhost::PersistExchange(const Exchange& x, bool declare, Committed then) {
 }
 
 Status Vhost::PersistQueue(Queue& q, bool declare, Committed then) {
-  // Exclusive queues stay with their connection; a stand-in's member records it.
-  if (q.spec().exclusive || q.home() || !persist_) return NothingToRecord(then);
+  // A stand-in's member records it.
+  if (q.home() || !persist_) return NothingToRecord(then);
   if (DurableQueue(q) && messages_) {
     if (declare) q.set_store(messages_, QueueStoreKey(name_, q.name()));
     else messages_->RemoveQueue(QueueStoreKey(name_, q.name()));
   }
   json c = {{"op", declare ? "queue.declare" : "queue.delete"}, {"vhost", name_}, {"name", q.name()}};
-  // A non-durable queue is recorded only so that the other members of a cluster know
-  // it (kTransient): a standalone node writes nothing, and it goes when its member restarts.
-  if (!q.spec().durable) c[kTransient] = true;
+  // A non-durable or exclusive queue is recorded only so that the other members of a
+  // cluster (or shards of a node) know it (kTransient): a node alone writes nothing,
+  // and it goes when its holder restarts.
+  if (!q.spec().durable || q.spec().exclusive) c[kTransient] = true;
   if (declare) {
+    if (q.spec().exclusive) c["exclusive"] = true;
     c["durable"] = q.spec().durable;
     c["auto_delete"] = q.spec().auto_delete;
     c["arguments"] = FieldTableToJson(q.spec().args);
@@ -119,8 +121,8 @@ Vhost::Recorded Vhost::RecordedDestination(const Destination& d) {
     return x->spec().durable ? Recorded::kDurable : Recorded::kTransient;
   }
   auto q = FindQueue(d.name);
-  if (!q || q->spec().exclusive) return Recorded::kNo;
-  return q->spec().durable ? Recorded::kDurable : Recorded::kTransient;
+  if (!q) return Recorded::kNo;
+  return q->spec().durable && !q->spec().exclusive ? Recorded::kDurable : Recorded::kTransient;
 }
 
 Status Vhost::PersistBinding(const Exchange& source, const Binding& b, bool add, Committed then) {
@@ -144,8 +146,9 @@ Status Vhost::PersistBinding(const Exchange& source, const Binding& b, bool add,
 std::shared_ptr<Queue> Vhost::MakeStandIn(const meta::Queue& record) {
   auto args = FieldTableFromJson(record.arguments);
   if (!args.ok()) return nullptr;
-  QueueSpec spec{record.name, record.durable, false, record.auto_delete, std::move(args).value(),
-                 nullptr};
+  // An exclusive queue's stand-in has no owner here: only publishing reaches it.
+  QueueSpec spec{record.name, record.durable, record.exclusive, record.auto_delete,
+                 std::move(args).value(), nullptr};
   QueueSettings settings = ResolveQueueSettings(spec.args, QueuePolicy(record.name));
   auto q = std::make_shared<Queue>(*this, std::move(spec), std::move(settings), now_());
   q->set_home(home_of_(record.node));
@@ -232,7 +235,7 @@ void Vhost::Restore(const meta::State& state) {
       if (home_of_ && !dropped_.count(q.name)) MakeStandIn(q);
       continue;
     }
-    if (!q.durable) {
+    if (!q.durable || q.exclusive) {
       // This node's non-durable queue from before it restarted: gone with the restart.
       stale.push_back(q.name);
       continue;

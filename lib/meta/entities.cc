@@ -96,6 +96,7 @@ Status State::ApplyEntity(const std::string& op, const json& c) {
     WARREN_ASSIGN_OR_RETURN(q.name, Str(c, "name"));
     WARREN_ASSIGN_OR_RETURN(q.durable, Bool(c, "durable", true));
     WARREN_ASSIGN_OR_RETURN(q.auto_delete, Bool(c, "auto_delete", false));
+    WARREN_ASSIGN_OR_RETURN(q.exclusive, Bool(c, "exclusive", false));
     WARREN_ASSIGN_OR_RETURN(q.arguments, Arguments(c));
     if (auto n = c.find("node"); n != c.end() && n->is_string()) q.node = n->get<std::string>();
     if (!vhosts_.count(q.vhost)) return Status::NotFound(NoSuchVhost(q.vhost), "vhost");
@@ -188,6 +189,7 @@ void State::EntitiesToDefinitions(json& d) const {
     // The member that holds a clustered queue (RabbitMQ keeps it out of its export; a
     // cluster's snapshot needs it). A standalone node's queues name none.
     if (!q.node.empty()) e["node"] = q.node;
+    if (q.exclusive) e["exclusive"] = true;
     queues.push_back(std::move(e));
   }
   d["queues"] = std::move(queues);
@@ -227,7 +229,7 @@ Status State::EntityCommandsFromDefinitions(const json& d, std::vector<json>& ou
   for (size_t i = 0; i < queues.size(); ++i) {
     const json& q = queues[i];
     if (!q.is_object()) return internal::EntryError("queues", i, Status::BadInput("must be an object"));
-    json c = Pick(q, "queue.declare", {"vhost", "name", "durable", "auto_delete", "arguments", "node"});
+    json c = Pick(q, "queue.declare", {"vhost", "name", "durable", "auto_delete", "exclusive", "arguments", "node"});
     // The export's "type" is derived from x-queue-type; keep it if only the type says so.
     if (const std::string type = internal::StrOr(q, "type", "classic"); type != "classic") {
       auto args = Arguments(q);

@@ -75,6 +75,9 @@ struct Queue {
   bool durable = true;
   bool auto_delete = false;
   json arguments = json::object();
+  // Recorded so that other members and shards can route to it; it goes with its
+  // connection (and is no definition).
+  bool exclusive = false;
 };
 
 struct Binding {

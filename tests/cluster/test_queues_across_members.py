@@ -483,3 +483,37 @@ def test_a_members_non_durable_queues_go_when_it_is_down_for_net_ticktime(root):
     assert ch3.basic_get("scratch3", auto_ack=True)[2] == b"on n1"
     assert ch3.queue_declare("kept3", passive=True).method.message_count == 0
     c3.close()
+
+
+def test_an_exclusive_queue_takes_publishes_from_every_member_and_stays_locked(three):
+    n1, n2, _ = three
+    c1, ch1 = connect(n1)
+    q = ch1.queue_declare("", exclusive=True).method.queue
+    ch1.queue_bind(q, "amq.topic", "replies.#")
+    c2, ch2 = connect(n2)
+
+    def known_on_n2():  # locked once n2 knows it, not found before
+        ch = c2.channel()
+        try:
+            ch.queue_declare(q, passive=True)
+        except pika.exceptions.ChannelClosedByBroker as e:
+            return e.reply_code == 405
+        return False
+    assert eventually(known_on_n2)
+    ch2.confirm_delivery()
+    ch2.basic_publish("", q, b"direct")
+    ch2.basic_publish("amq.topic", "replies.x", b"routed")
+    got = []
+    for method, _, body in ch1.consume(q, inactivity_timeout=10):
+        assert method is not None
+        got.append(body)
+        if len(got) == 2:
+            break
+    assert got == [b"direct", b"routed"]
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
+        ch2.basic_consume(q, lambda *a: None)
+    assert e.value.reply_code == 405
+    c1.close()
+    # It goes with its connection, everywhere.
+    assert eventually(lambda: q not in ok(n2.ctl("list_queues", "name")).stdout)
+    c2.close()

@@ -146,3 +146,27 @@ def test_fewer_shards_than_hold_durable_queues_refuse_to_start_the_app(node):
     names = sorted(q["name"] for q in rows(node, "list_queues", "name"))
     assert names == ["kept-0", "kept-1"]  # the non-durable ones went with the restart
     c.close()
+
+
+def test_an_exclusive_queue_takes_messages_from_every_shard_and_stays_locked(node):
+    owner, other = connect(node), connect(node)
+    och, xch = owner.channel(), other.channel()
+    q = och.queue_declare("", exclusive=True).method.queue  # server-named, as RPC clients do
+    och.queue_bind(q, "amq.topic", "events.#")
+    xch.confirm_delivery()
+    xch.basic_publish("", q, b"direct")
+    xch.basic_publish("amq.topic", "events.one", b"routed")
+    assert drain(och, q, 2) == [b"direct", b"routed"]
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
+        xch.queue_declare(q, passive=True)
+    assert e.value.reply_code == 405
+    xch = other.channel()
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
+        xch.basic_get(q)
+    assert e.value.reply_code == 405
+    owner.close()
+    assert eventually(lambda: rows(node, "list_queues", "name") == [])
+    # And the bindings went with it, on every shard.
+    assert eventually(lambda: [b for b in rows(node, "list_bindings", "source_name", "destination_name")
+                               if b["destination_name"] == q] == [])
+    other.close()

@@ -16,7 +16,7 @@ Result<json> ExportDefinitions(OpContext& ctx, const OpRequest&) {
   auto durable_only = [](json& section, std::set<std::pair<std::string, std::string>>& dropped) {
     json kept = json::array();
     for (auto& e : section) {
-      if (e.value("durable", true)) kept.push_back(std::move(e));
+      if (e.value("durable", true) && !e.value("exclusive", false)) kept.push_back(std::move(e));
       else dropped.insert({e.value("vhost", ""), e.value("name", "")});
     }
     section = std::move(kept);
