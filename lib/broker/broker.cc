@@ -2,6 +2,7 @@
 #include "broker/broker_impl.h"
 
 #include <asio.hpp>
+#include <algorithm>
 #include <random>
 
 #include "amqp/spec.h"
@@ -66,6 +67,13 @@ RemoteHome* Core::Home(const std::string& node) {
   auto& h = homes[node];
   if (!h) h = std::make_unique<RemoteHome>(*this, node);
   return h.get();
+}
+
+bool Core::Reaches(const std::string& holder) const {
+  if (homes.count(holder) || (options.is_shard && options.is_shard(holder))) return true;
+  if (!options.members) return false;
+  const auto all = options.members();
+  return std::find(all.begin(), all.end(), holder) != all.end();
 }
 
 std::string Core::PlaceQueue(const std::string& locator) {

@@ -50,6 +50,8 @@ struct BrokerOptions {
       dial_peer;
   // Clustered: the members (this node included), where new queues may be placed.
   std::function<std::vector<std::string>()> members;
+  // With shards: whether `holder` names another shard of this node (shards.h).
+  std::function<bool(const std::string& holder)> is_shard;
 };
 
 // Totals since boot, for status and metrics.

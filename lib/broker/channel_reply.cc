@@ -2,10 +2,13 @@
 // consumes from the pseudo-queue "amq.rabbitmq.reply-to" without acknowledgements and
 // publishes requests with that reply_to; the broker rewrites it to an address naming
 // the channel, and a reply published to that address on the default exchange is
-// delivered straight to the channel's consumer.
+// delivered straight to the channel's consumer. The address ends with "~" and the
+// holder of the channel (this node, or a shard of it): a reply published through
+// another member or shard is sent there over the peer link.
 #include "amqp/codec_error.h"
 #include "broker/channel.h"
 #include "broker/connection.h"
+#include "broker/remote_home.h"
 
 namespace warren::broker {
 namespace {
@@ -23,7 +26,7 @@ Status Channel::ConsumeReplies(const amqp::BasicConsume& m) {
   if (!reply_tag_.empty())
     return Refuse(amqp::kPreconditionFailed, "reply consumer already set");
   reply_tag_ = m.consumer_tag.get().empty() ? RandomName("amq.ctag-") : m.consumer_tag.get();
-  reply_token_ = RandomName("");
+  reply_token_ = RandomName("") + "~" + conn_.core().options.node_name;
   conn_.core().reply_channels[reply_token_] = this;
   if (!m.no_wait) Reply(amqp::BasicConsumeOk{ConsumerTag(reply_tag_)});
   return Status::OK();
@@ -53,12 +56,18 @@ Status Channel::AddressReplies(amqp::BasicProperties& props) {
 bool Channel::RouteReply(const Message& m, bool& delivered) {
   delivered = false;
   if (!m.exchange.empty() || m.routing_key.rfind(kReplyPrefix, 0) != 0) return false;
-  auto& channels = conn_.core().reply_channels;
-  auto it = channels.find(m.routing_key.substr(kReplyPrefix.size()));
-  if (it != channels.end()) {
+  Core& core = conn_.core();
+  const std::string token = m.routing_key.substr(kReplyPrefix.size());
+  if (auto it = core.reply_channels.find(token); it != core.reply_channels.end()) {
     it->second->DeliverReply(m);
     delivered = true;
+    return true;
   }
+  const size_t at = token.rfind('~');
+  const std::string holder = at == std::string::npos ? "" : token.substr(at + 1);
+  // Only to a member or a shard that exists: the address comes from a client.
+  if (!holder.empty() && holder != core.options.node_name && core.Reaches(holder))
+    delivered = core.Home(holder)->PublishReply(token, m);
   return true;
 }
 

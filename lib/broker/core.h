@@ -49,6 +49,8 @@ struct Core {
   std::map<std::string, std::unique_ptr<RemoteHome>> homes;
   std::map<HomeSession*, std::shared_ptr<HomeSession>> sessions;
   RemoteHome* Home(const std::string& node);
+  // Whether `holder` is another member or shard that this engine may dial.
+  bool Reaches(const std::string& holder) const;
   // The member a new queue goes to by `locator` (Vhost::Locator): this node unless
   // clustered with "min-masters" (the member holding fewest queues) or "random".
   std::string PlaceQueue(const std::string& locator);

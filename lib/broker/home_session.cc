@@ -1,4 +1,5 @@
 #include "broker/home_session.h"
+#include "broker/channel.h"
 
 #include <algorithm>
 #include <vector>
@@ -54,6 +55,7 @@ Status HomeSession::OnFrame(const peer::Frame& f) {
   FieldReader r(f.payload);
   switch (f.op) {
     case Op::kPublish: return OnPublish(r);
+    case Op::kDirectReply: return OnDirectReply(r);
     case Op::kConsume: return OnConsume(r);
     case Op::kCredit: return OnCredit(r);
     case Op::kSettle: return OnSettle(r);
@@ -94,6 +96,15 @@ Status HomeSession::OnPublish(FieldReader& r) {
     if ((*q)->backlogged()) Throttle(**q);
   }
   if (id != 0) confirms_.Add(id, ack);
+  return Status::OK();
+}
+
+Status HomeSession::OnDirectReply(FieldReader& r) {
+  WARREN_ASSIGN_OR_RETURN(std::string_view token, r.Str());
+  WARREN_ASSIGN_OR_RETURN(MessagePtr m, DeserializeMessage(r.Rest()));
+  // A consumer gone meanwhile: the reply goes nowhere, as RabbitMQ drops it.
+  if (auto it = core_.reply_channels.find(std::string(token)); it != core_.reply_channels.end())
+    it->second->DeliverReply(*m);
   return Status::OK();
 }
 

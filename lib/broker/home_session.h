@@ -49,6 +49,7 @@ class HomeSession : public ConsumerSink {
 
   Status OnFrame(const peer::Frame& f);
   Status OnPublish(peer::FieldReader& r);
+  Status OnDirectReply(peer::FieldReader& r);
   Status OnConsume(peer::FieldReader& r);
   Status OnCredit(peer::FieldReader& r);
   Status OnSettle(peer::FieldReader& r);

@@ -8,7 +8,7 @@ void PutInt(std::string& out, uint64_t v, int bytes) {
 }
 
 bool KnownOp(uint8_t op) {
-  return (op >= uint8_t(Op::kPublish) && op <= uint8_t(Op::kDeclare)) ||
+  return (op >= uint8_t(Op::kPublish) && op <= uint8_t(Op::kDirectReply)) ||
          (op >= uint8_t(Op::kConfirm) && op <= uint8_t(Op::kFlow));
 }
 

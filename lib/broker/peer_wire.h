@@ -31,6 +31,7 @@ enum class Op : uint8_t {
   kQueueOp = 7,   // u64 request, u8 QueueOp, vhost, queue, u8 flags (1 if-unused, 2 if-empty)
   kDeclare = 8,   // u64 request, vhost, queue, u8 flags (1 durable, 2 auto-delete),
                   // arguments as JSON (field_json.h): the queue is placed there
+  kDirectReply = 9,  // token, message: a reply for a direct reply-to consumer there
   // home -> user
   kConfirm = 20,    // u64 first, u64 last, u8 ack: publishes first..last confirmed
   kDeliver = 21,    // u64 consumer, u64 delivery, u8 redelivered, message

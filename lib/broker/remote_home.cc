@@ -184,6 +184,16 @@ bool RemoteHome::Publish(const Queue& q, const Message& m, uint64_t channel, uin
   return true;
 }
 
+bool RemoteHome::PublishReply(const std::string& token, const Message& m) {
+  if (Unreachable()) return false;
+  FrameWriter w(Out(), Op::kDirectReply);
+  w.Str(token);
+  AppendMessage(out_, m);
+  w.Finish();
+  Send();
+  return true;
+}
+
 uint64_t RemoteHome::Request(const Queue& q, Handler h) {
   return Request(q.vhost_name(), q.name(), std::move(h));
 }

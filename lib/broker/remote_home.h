@@ -44,6 +44,9 @@ class RemoteHome {
   // channel hears Channel::RemoteConfirmed(seq) once the member has it (durably, for a
   // persistent message). False when the member is known to be down: nothing was sent.
   bool Publish(const Queue& q, const Message& m, uint64_t channel, uint64_t seq);
+  // A reply published to "amq.rabbitmq.reply-to.<token>" whose consumer is on the
+  // member: it gets it there. False when the member is known to be down.
+  bool PublishReply(const std::string& token, const Message& m);
   // Starts consumer `c` of stand-in `c.queue` with `credit` deliveries in flight;
   // done(OK) once the member took it, or its refusal.
   void Consume(Consumer& c, uint32_t credit, std::function<void(Status)> done);

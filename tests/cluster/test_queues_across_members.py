@@ -517,3 +517,22 @@ def test_an_exclusive_queue_takes_publishes_from_every_member_and_stays_locked(t
     # It goes with its connection, everywhere.
     assert eventually(lambda: q not in ok(n2.ctl("list_queues", "name")).stdout)
     c2.close()
+
+
+def test_direct_reply_to_answers_through_another_member(three):
+    from amqp_fixture import pump
+    n1, n2, _ = three
+    client, cch = connect(n1)
+    server, sch = connect(n2)
+    replies = []
+    cch.basic_consume("amq.rabbitmq.reply-to", lambda c, m, p, b: replies.append(b), auto_ack=True)
+    sch.queue_declare("rpc.work", durable=True)
+    known_everywhere(three, "rpc.work")
+    cch.basic_publish("", "rpc.work", b"ping", pika.BasicProperties(reply_to="amq.rabbitmq.reply-to"))
+    assert eventually(lambda: sch.queue_declare("rpc.work", passive=True).method.message_count == 1)
+    _, props, _ = sch.basic_get("rpc.work", auto_ack=True)
+    sch.basic_publish("", props.reply_to, b"pong")
+    pump(client, lambda: replies)
+    assert replies == [b"pong"]
+    client.close()
+    server.close()

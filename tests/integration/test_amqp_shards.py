@@ -10,7 +10,7 @@ import pika
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from amqp_fixture import connect, eventually  # noqa: E402
+from amqp_fixture import connect, eventually, pump  # noqa: E402
 from warren_node import Node  # noqa: E402
 
 
@@ -170,3 +170,34 @@ def test_an_exclusive_queue_takes_messages_from_every_shard_and_stays_locked(nod
     assert eventually(lambda: [b for b in rows(node, "list_bindings", "source_name", "destination_name")
                                if b["destination_name"] == q] == [])
     other.close()
+
+
+def test_direct_reply_to_answers_come_back_from_the_other_shard(node):
+    client, server = connect(node), connect(node)
+    cch, sch = client.channel(), server.channel()
+    replies = []
+    cch.basic_consume("amq.rabbitmq.reply-to", lambda c, m, p, b: replies.append((p, b)),
+                      auto_ack=True)
+    sch.queue_declare("rpc", exclusive=True)
+    for i in range(3):
+        cch.basic_publish("", "rpc", f"ping{i}".encode(),
+                          pika.BasicProperties(reply_to="amq.rabbitmq.reply-to", correlation_id=str(i)))
+    # The address names the client's shard; the server's shard sends the replies there.
+    for _ in range(3):
+        method = None
+        for _ in range(100):
+            method, props, body = sch.basic_get("rpc", auto_ack=True)
+            if method:
+                break
+            server.sleep(0.01)
+        assert props.reply_to.startswith("amq.rabbitmq.reply-to.")
+        sch.basic_publish("", props.reply_to, body.replace(b"ping", b"pong"),
+                          pika.BasicProperties(correlation_id=props.correlation_id))
+    pump(client, lambda: len(replies) == 3)
+    assert [(p.correlation_id, b) for p, b in replies] == [("0", b"pong0"), ("1", b"pong1"), ("2", b"pong2")]
+    # A made-up address reaches nobody, and the publisher is not harmed.
+    sch.basic_publish("", "amq.rabbitmq.reply-to.xyz~nobody@nowhere", b"lost")
+    sch.basic_publish("", "amq.rabbitmq.reply-to.xyz~" + node.name + "/7", b"lost")
+    assert sch.queue_declare("rpc", passive=True).method.message_count == 0
+    client.close()
+    server.close()
