@@ -50,6 +50,9 @@ struct BrokerOptions {
       dial_peer;
   // Clustered: the members (this node included), where new queues may be placed.
   std::function<std::vector<std::string>()> members;
+  // With shards: the counts of connections and channels they share for limits; each
+  // engine counts its own when unset.
+  std::shared_ptr<class Tally> tally;
   // With shards: whether `holder` names another shard of this node (shards.h).
   std::function<bool(const std::string& holder)> is_shard;
 };

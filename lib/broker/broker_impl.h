@@ -31,7 +31,8 @@ policy::PolicySet PolicySetOf(const std::map<std::pair<std::string, std::string>
 class BrokerImpl : public Broker {
  public:
   BrokerImpl(asio::io_context& io, meta::View& store, BrokerOptions options)
-      : core_{io, store, std::move(options), {}, {}, {}, false}, tick_(io) {
+      : core_{io, store, std::move(options), {}, nullptr, {}, {}, false}, tick_(io) {
+    core_.tally = core_.options.tally ? core_.options.tally : std::make_shared<Tally>();
     PreparePaging();
     if (Status s = core_.Restore(); !s.ok()) log::Error(s.message());
     MetadataChanged();

@@ -96,6 +96,7 @@ void Connection::Process() {
         out_.append(amqp::kProtocolHeader);
         close_after_write_ = true;
         state_ = State::kClosing;
+        Unadmit();
         Flush();
         return;
       case amqp::HeaderCheck::kAccepted:
@@ -230,9 +231,11 @@ Status Connection::HandleConnectionMethod(amqp::Method& m) {
                    std::to_string(close->reply_code) + " " + close->reply_text);
     for (auto& [id, ch] : channels_) ch->Release();
     channels_.clear();
+    ChannelsClosed();
     Send(ChannelId(0), amqp::ConnectionCloseOk{});
     close_after_write_ = true;
     state_ = State::kClosing;
+    Unadmit();
     return Status::OK();
   }
   if (auto* x = std::get_if<amqp::ConnectionUpdateSecret>(&m); x && state_ == State::kRunning) {
@@ -251,17 +254,19 @@ Status Connection::HandleConnectionMethod(amqp::Method& m) {
 // The user's max-channels, over all of the user's connections.
 Status Connection::CheckChannelLimit() {
   const meta::User* u = core_.store.state().FindUser(user_);
-  if (!u) return Status::OK();
-  const std::optional<int64_t> limit = Core::Limit(u->limits, "max-channels");
-  if (!limit) return Status::OK();
-  int64_t open = 0;
-  for (const auto& [raw, c] : core_.connections)
-    if (c->user_ == user_) open += int64_t(c->channels_.size());
-  if (open >= *limit)
+  const std::optional<int64_t> limit = u ? Core::Limit(u->limits, "max-channels") : std::nullopt;
+  if (!core_.tally->OpenChannel(user_, limit))
     return Refuse(amqp::kNotAllowed, "number of channels opened for user '" + user_ +
                                          "' has reached the maximum allowed user limit of (" +
                                          std::to_string(*limit) + ")");
+  ++tallied_channels_;
   return Status::OK();
+}
+
+void Connection::ChannelsClosed() {
+  if (int64_t(channels_.size()) >= tallied_channels_) return;
+  core_.tally->ChannelsClosed(user_, tallied_channels_ - int64_t(channels_.size()));
+  tallied_channels_ = int64_t(channels_.size());
 }
 
 Status Connection::HandleChannelMethod(ChannelId id, amqp::Method& m) {
@@ -282,12 +287,16 @@ Status Connection::HandleChannelMethod(ChannelId id, amqp::Method& m) {
     return Refuse(amqp::kChannelError, "expected 'channel.open' on channel " + std::to_string(id.get()));
   Channel& ch = *it->second;
   if (std::holds_alternative<amqp::ChannelCloseOk>(m)) {
-    if (ch.closing()) channels_.erase(it);
+    if (ch.closing()) {
+      channels_.erase(it);
+      ChannelsClosed();
+    }
     return Status::OK();
   }
   if (std::holds_alternative<amqp::ChannelClose>(m)) {
     ch.Release();
     channels_.erase(it);
+    ChannelsClosed();
     Send(id, amqp::ChannelCloseOk{});
     return Status::OK();
   }
@@ -321,8 +330,10 @@ void Connection::ConnectionError(const Status& error, const amqp::Method* m) {
   auto [class_id, method_id] = MethodIds(m);
   for (auto& [id, ch] : channels_) ch->Release();
   channels_.clear();
+  ChannelsClosed();
   Send(ChannelId(0), amqp::ConnectionClose{code, text, class_id, method_id});
   state_ = State::kClosing;
+  Unadmit();
   // The client has a second to answer close-ok; the socket closes either way.
   heartbeat_timer_.expires_after(std::chrono::seconds(1));
   heartbeat_timer_.async_wait([self = shared_from_this()](std::error_code e) {
@@ -434,8 +445,10 @@ void Connection::Shutdown() {
   auto self = shared_from_this();  // the registry below may hold the last reference
   const bool was_open = state_ == State::kRunning || (vhost_ && state_ == State::kClosing);
   state_ = State::kDead;
+  Unadmit();
   for (auto& [id, ch] : channels_) ch->Release();
   channels_.clear();
+  ChannelsClosed();
   if (vhost_) vhost_->OwnerGone(this);
   core_.connections.erase(this);
   if (was_open) {

@@ -135,8 +135,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Status OnStartOk(amqp::ConnectionStartOk& m);
   Status OnTuneOk(const amqp::ConnectionTuneOk& m);
   Status OnOpen(const amqp::ConnectionOpen& m);
-  Status CheckConnectionLimits(const std::string& vhost);
+  // Limits, counted node-wide (tally.h): a running connection is admitted into its
+  // vhost's and user's counts until it stops running; its channels are counted too.
+  Status Admit(const std::string& vhost);
+  void Unadmit();
   Status CheckChannelLimit();
+  void ChannelsClosed();  // after channels_ lost some
   Status Authenticate(const std::string& mechanism, const std::string& response);
   Status LoadGrants();
 
@@ -183,6 +187,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool published_ = false;       // a basic.publish was seen: alarms block this connection
   bool alarm_blocked_ = false;   // not read while a resource alarm is on
   uint64_t grants_revision_ = ~uint64_t(0);
+  std::optional<std::string> admitted_vhost_;  // counted as running there
+  int64_t tallied_channels_ = 0;
   bool cancel_notify_ = false;
   bool auth_failure_close_ = false;
   bool blocked_notify_ = false;

@@ -13,6 +13,7 @@
 
 #include "broker/broker.h"
 #include "broker/sync_worker.h"
+#include "broker/tally.h"
 #include "broker/vhost.h"
 
 namespace asio {
@@ -31,6 +32,7 @@ struct Core {
   meta::View& store;
   BrokerOptions options;
   BrokerCounters counters;
+  std::shared_ptr<Tally> tally;  // options.tally, or this engine's own
   std::map<std::string, std::unique_ptr<Vhost>> vhosts;
   // Every live connection, owned here until it shuts down (a connection waiting for
   // flow control has no socket operation in flight to keep it alive).

@@ -138,29 +138,33 @@ Status Connection::OnTuneOk(const amqp::ConnectionTuneOk& m) {
   return Status::OK();
 }
 
-// The vhost's and the user's max-connections, counting the connections already open.
-Status Connection::CheckConnectionLimits(const std::string& vhost) {
+// The vhost's and the user's max-connections, counting the running connections of
+// every shard; admitted, this one counts until it stops running (Unadmit).
+Status Connection::Admit(const std::string& vhost) {
   const meta::State& st = core_.store.state();
   const auto vhost_limit = Core::Limit(st.FindVhost(vhost)->limits, "max-connections");
   const meta::User* u = st.FindUser(user_);
-  const int64_t user_limit =
-      u ? Core::Limit(u->limits, "max-connections").value_or(-1) : int64_t(-1);
-  if (!vhost_limit && user_limit < 0) return Status::OK();
-  int64_t in_vhost = 0, of_user = 0;
-  for (const auto& [raw, c] : core_.connections) {
-    if (c->state_ != State::kRunning) continue;
-    if (c->vhost_ && c->vhost_->name() == vhost) ++in_vhost;
-    if (c->user_ == user_) ++of_user;
+  const auto user_limit = u ? Core::Limit(u->limits, "max-connections") : std::nullopt;
+  switch (core_.tally->AdmitConnection(vhost, user_, vhost_limit, user_limit)) {
+    case Tally::Admitted::kVhostFull:
+      return Refuse(amqp::kNotAllowed, "access to vhost '" + vhost + "' refused for user '" +
+                                           user_ + "': connection limit (" +
+                                           std::to_string(*vhost_limit) + ") is reached");
+    case Tally::Admitted::kUserFull:
+      return Refuse(amqp::kNotAllowed, "Connection refused for user '" + user_ +
+                                           "': user connection limit (" +
+                                           std::to_string(*user_limit) + ") is reached");
+    case Tally::Admitted::kYes:
+      break;
   }
-  if (vhost_limit && in_vhost >= *vhost_limit)
-    return Refuse(amqp::kNotAllowed, "access to vhost '" + vhost + "' refused for user '" + user_ +
-                                         "': connection limit (" + std::to_string(*vhost_limit) +
-                                         ") is reached");
-  if (user_limit >= 0 && of_user >= user_limit)
-    return Refuse(amqp::kNotAllowed, "Connection refused for user '" + user_ +
-                                         "': user connection limit (" +
-                                         std::to_string(user_limit) + ") is reached");
+  admitted_vhost_ = vhost;
   return Status::OK();
+}
+
+void Connection::Unadmit() {
+  if (!admitted_vhost_) return;
+  core_.tally->ConnectionGone(*admitted_vhost_, user_);
+  admitted_vhost_.reset();
 }
 
 Status Connection::OnOpen(const amqp::ConnectionOpen& m) {
@@ -170,10 +174,14 @@ Status Connection::OnOpen(const amqp::ConnectionOpen& m) {
   if (!st.permissions().count({user_, name}))
     return Refuse(amqp::kNotAllowed,
                   "access to vhost '" + name + "' refused for user '" + user_ + "'");
-  WARREN_TRY(CheckConnectionLimits(name));
-  vhost_ = core_.FindVhost(name);
-  if (!vhost_) return Refuse(amqp::kNotAllowed, "vhost " + name + " not found");
-  WARREN_TRY(LoadGrants());
+  Vhost* vhost = core_.FindVhost(name);
+  if (!vhost) return Refuse(amqp::kNotAllowed, "vhost " + name + " not found");
+  WARREN_TRY(Admit(name));
+  vhost_ = vhost;
+  if (Status s = LoadGrants(); !s.ok()) {
+    Unadmit();
+    return s;
+  }
   state_ = State::kRunning;
   ++core_.counters.connections_opened;
   core_.Emit(plugin::EventKind::kConnectionOpened, name, peer_, user_);

@@ -153,6 +153,7 @@ BrokerOptions Shards::Impl::OptionsFor(size_t i) {
     if (options.on_event)
       o.on_event = [this](const plugin::Event& e) { ToNode([this, e] { options.on_event(e); }); };
   }
+  o.tally = tally;
   o.is_shard = [this](const std::string& holder) { return Sibling(holder).has_value(); };
   auto cluster_dial = i == 0 ? options.dial_peer : nullptr;
   o.dial_peer = [this, i, self, cluster_dial](const std::string& node,

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "broker/shards.h"
+#include "broker/tally.h"
 #include "meta/replica.h"
 #include "meta/store.h"
 
@@ -55,6 +56,7 @@ struct Shards::Impl {
   BrokerOptions options;
   SharedStore view;
   std::vector<std::unique_ptr<Shard>> shards;
+  std::shared_ptr<Tally> tally = std::make_shared<Tally>();  // limits, node-wide
   size_t next = 0;
   uint64_t first_seen_revision = 0;  // the store's revision shard 0 last re-read
   bool first_refresh_posted = false;

@@ -201,3 +201,26 @@ def test_direct_reply_to_answers_come_back_from_the_other_shard(node):
     assert sch.queue_declare("rpc", passive=True).method.message_count == 0
     client.close()
     server.close()
+
+
+def test_connection_and_channel_limits_count_every_shard(node):
+    ok(node.ctl("add_user", "lu", "pw"))
+    ok(node.ctl("set_permissions", "lu", ".*", ".*", ".*"))
+    ok(node.ctl("set_user_limits", "lu", '{"max-connections": 2, "max-channels": 3}'))
+    creds = dict(credentials=pika.PlainCredentials("lu", "pw"))
+    a, b = (pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", node.port, **creds))
+            for _ in range(2))
+    with pytest.raises(pika.exceptions.ProbableAccessDeniedError) as e:
+        pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", node.port, **creds))
+    assert "user connection limit (2) is reached" in str(e.value)
+    a.channel(), a.channel(), b.channel()
+    with pytest.raises(pika.exceptions.ConnectionClosedByBroker) as e:
+        b.channel()
+    assert e.value.reply_code == 530
+    assert "maximum allowed user limit of (3)" in e.value.reply_text
+    a.close()
+    # What a closed connection held is counted no more, on any shard.
+    c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", node.port, **creds))
+    for _ in range(3):
+        c.channel()
+    c.close()
