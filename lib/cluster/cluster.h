@@ -61,6 +61,9 @@ struct ClusterOptions {
   // This node's own queues in `vhost` for a member's list_queues (list_queues --local
   // rows). Runs inside the inter-node callback, so it must not wait on the cluster.
   std::function<Result<json>(const std::string& vhost)> local_queues;
+  // Whether this standalone node may become a cluster's first member now that another
+  // node asks to join it; an error refuses the join with its message. Unset: it may.
+  std::function<Status()> may_form;
   // An authenticated broker link from member `node` (cluster/dist.h): the callee owns
   // `fd`. Runs on the Asio thread, from the inter-node loop.
   std::function<void(const std::string& node, int fd)> on_broker_link;

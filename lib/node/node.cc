@@ -435,6 +435,15 @@ class NodeImpl : public control::NodeApi {
       else ::close(fd);
     };
     o.local_facts = [this] { return control::PeerFacts(*this); };
+    // A cluster member runs one shard: other members reach its queues there.
+    o.may_form = [this]() -> Status {
+      if (!broker_ || broker_->size() == 1) return Status::OK();
+      return Status::Precondition(
+          "node " + env_.node.full() + " runs the broker on " + std::to_string(broker_->size()) +
+              " shards (warren.shards); a cluster member runs one: set warren.shards to 1 "
+              "there and restart it, then join again",
+          "shards");
+    };
     o.control = [this](const json& req) {
       std::map<std::string, std::string> query;
       if (req.contains("query") && req["query"].is_object())
@@ -575,7 +584,7 @@ class NodeImpl : public control::NodeApi {
   std::unique_ptr<meta::Store> store_;
   std::unique_ptr<net::TcpListeners> listeners_;
   std::unique_ptr<plugin::Host> plugins_;
-  std::unique_ptr<broker::Broker> broker_;
+  std::unique_ptr<broker::Shards> broker_;
   std::unique_ptr<cluster::Cluster> cluster_;
   std::set<std::string> cut_;  // CheckFaults
   AppState app_ = AppState::kStopped;

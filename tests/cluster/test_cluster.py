@@ -166,6 +166,23 @@ def test_join_refusals(root):
     assert "kept" in users(n2)
 
 
+def test_a_node_running_several_shards_refuses_to_become_a_cluster(root):
+    d, nodes = root
+    seed = Node(root=d, config="warren.shards: 2\n")
+    seed.start()
+    nodes.append(seed)
+    n2 = make_nodes(root, 1)[-1]
+    ok(n2.ctl("stop_app"))
+    ok(n2.ctl("reset"))
+    r = n2.ctl("join_cluster", seed.name)
+    assert r.returncode != 0
+    assert "set warren.shards to 1" in r.stderr
+    assert status(seed)["disk_nodes"] == [seed.name]
+    # The joining node is left standalone and starts again.
+    ok(n2.ctl("start_app"))
+    assert status(n2)["disk_nodes"] == [n2.name]
+
+
 def test_a_node_with_another_cookie_is_refused(root):
     d, nodes = root
     n1 = make_nodes(root, 1)[0]
