@@ -3,7 +3,9 @@
 rabbitmq-server) when --rabbitmq is given: the same warren-perf runs against both in one
 run, so the ratios compare like with like on a shared machine.
 
-    tests/bench/amqp_bench.py --bin-dir build/bin [--rabbitmq] [--seconds 10]
+    tests/bench/amqp_bench.py --bin-dir build/bin [--rabbitmq] [--seconds 10] [--shards N]
+
+--shards runs warren with warren.shards: N (one by default).
 
 Not a test: it prints a Markdown table; run it on a quiet machine.
 """
@@ -131,9 +133,16 @@ def main():
     ap.add_argument("--bin-dir", required=True)
     ap.add_argument("--rabbitmq", action="store_true")
     ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--shards", type=int, default=1)
     args = ap.parse_args()
     bin_dir = os.path.abspath(args.bin_dir)
-    w = measure(bin_dir, Warren(bin_dir), args.seconds)
+    warren = Warren(bin_dir)
+    if args.shards != 1:
+        config = os.path.join(warren.root, "warren.yaml")
+        with open(config, "w") as f:
+            f.write(f"warren.shards: {args.shards}\n")
+        warren.env["WARREN_CONFIG_FILE"] = config
+    w = measure(bin_dir, warren, args.seconds)
     r = measure(bin_dir, RabbitMQ(), args.seconds) if args.rabbitmq else None
 
     rows = [("1 producer, 1 consumer, 16 B, auto-ack", "autoack", "msg/s", "{:,.0f}"),
