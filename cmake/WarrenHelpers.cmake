@@ -41,6 +41,9 @@ file(STRINGS ${PROJECT_SOURCE_DIR}/lib/plugin/api.h WARREN_ABI_LINE
      REGEX "kAbiVersion = [0-9]+;")
 string(REGEX MATCH "kAbiVersion = ([0-9]+)" WARREN_ABI_MATCH "${WARREN_ABI_LINE}")
 set(WARREN_PLUGIN_ABI ${CMAKE_MATCH_1})
+# A new ABI version rewrites the manifests.
+set_property(DIRECTORY ${PROJECT_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+             ${PROJECT_SOURCE_DIR}/lib/plugin/api.h)
 set(WARREN_PLUGINS_BUILD_DIR ${PROJECT_BINARY_DIR}/lib/warren/plugins)
 function(warren_plugin name)
   cmake_parse_arguments(ARG "" "DESCRIPTION;OUTPUT_DIR" "SOURCES;DEPENDS" ${ARGN})

@@ -32,6 +32,12 @@ struct NodeName {
 // characters a node name cannot hold.
 Result<NodeName> ParseNodeName(std::string_view text);
 
+// The node a holder name names: a node's broker shards hold queues under the node's
+// own name (shard 0) or "<node>/<i>" (shard i).
+inline std::string HolderNode(const std::string& holder) {
+  return holder.substr(0, holder.find('/'));
+}
+
 // Reads WARREN_<key>, then RABBITMQ_<key>.
 std::optional<std::string> LookupSetting(const EnvLookup& env, std::string_view key);
 

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "amqp/codec_error.h"
+#include "base/node_env.h"
 #include "broker/broker_impl.h"
 #include "broker/remote_home.h"
 #include "broker/field_json.h"
@@ -62,9 +63,15 @@ struct UnackedStats {
 
 }  // namespace
 
+std::string PidText(const std::string& holder, int64_t creation, uint64_t serial) {
+  const size_t slash = holder.find('/');
+  return "<" + holder.substr(0, slash) + "." + std::to_string(creation) + "." +
+         std::to_string(serial) + "." + (slash == std::string::npos ? "0" : holder.substr(slash + 1)) +
+         ">";
+}
+
 std::string BrokerImpl::Pid(uint64_t serial) const {
-  return "<" + core_.options.node_name + "." + std::to_string(creation_) + "." +
-         std::to_string(serial) + ".0>";
+  return PidText(core_.options.node_name, creation_, serial);
 }
 
 std::string BrokerImpl::ConnectionName(const Connection& c) const {
@@ -133,7 +140,7 @@ json BrokerImpl::ListQueues(const std::string& vhost) const {
       });
     });
   }
-  const std::string& node = core_.options.node_name;
+  const std::string node = HolderNode(core_.options.node_name);
   for (const auto& name : SortedKeys(v.queues())) {
     const Queue& q = *v.queues().at(name);
     if (q.home()) continue;  // held by another member, which lists it

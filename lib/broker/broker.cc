@@ -7,6 +7,7 @@
 
 #include "amqp/spec.h"
 #include "base/log.h"
+#include "base/node_env.h"
 #include "broker/connection.h"
 #include "broker/core.h"
 #include "broker/remote_home.h"
@@ -73,15 +74,19 @@ bool Core::Reaches(const std::string& holder) const {
   if (homes.count(holder) || (options.is_shard && options.is_shard(holder))) return true;
   if (!options.members) return false;
   const auto all = options.members();
-  return std::find(all.begin(), all.end(), holder) != all.end();
+  return std::find(all.begin(), all.end(), HolderNode(holder)) != all.end();
 }
 
 std::string Core::PlaceQueue(const std::string& locator) {
   const std::string& self = options.node_name;
   if (locator == "client-local" || !options.members) return self;
+  // This node's queues go to the declaring shard; another member's to its first.
+  const std::string self_node = HolderNode(self);
   std::vector<std::string> candidates;
-  for (const auto& m : options.members())
-    if (m == self || !Home(m)->known_down()) candidates.push_back(m);
+  for (const auto& m : options.members()) {
+    if (m == self_node) candidates.push_back(self);
+    else if (!Home(m)->known_down()) candidates.push_back(m);
+  }
   if (candidates.size() <= 1) return self;
   if (locator == "random") {
     static std::mt19937_64 rng{std::random_device{}()};
@@ -90,8 +95,10 @@ std::string Core::PlaceQueue(const std::string& locator) {
   // min-masters: the member holding the fewest queues (this one on a tie).
   std::map<std::string, size_t> held;
   for (const auto& m : candidates) held[m] = 0;
-  for (const auto& [key, q] : store.state().queues())
-    if (auto it = held.find(q.node.empty() ? self : q.node); it != held.end()) ++it->second;
+  for (const auto& [key, q] : store.state().queues()) {
+    const std::string node = q.node.empty() ? self_node : HolderNode(q.node);
+    if (auto it = held.find(node == self_node ? self : node); it != held.end()) ++it->second;
+  }
   std::string best = self;
   for (const auto& [m, n] : held)
     if (n < held[best]) best = m;

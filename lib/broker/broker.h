@@ -25,6 +25,10 @@ class View;
 
 namespace warren::broker {
 
+// How listings name a connection, channel or queue process of `holder`, as Erlang
+// prints a pid: "<node.creation.serial.shard>".
+std::string PidText(const std::string& holder, int64_t creation, uint64_t serial);
+
 struct BrokerOptions {
   std::string node_name;     // "warren@host", in connection.start's server properties
   std::string cluster_name;  // defaults to the node name
@@ -43,12 +47,15 @@ struct BrokerOptions {
   // handler broker events go to. Either may be empty.
   std::function<std::shared_ptr<plugin::ExchangeType>(const std::string&)> exchange_types;
   std::function<void(const plugin::Event&)> on_event;
-  // Clustered: opens an authenticated peer link to member `node` (the cookie handshake
-  // done), for the queues it holds: done(fd, "") or done(-1, why), later, on this
-  // thread. Unset on a standalone node.
-  std::function<void(const std::string& node, std::function<void(int fd, std::string error)> done)>
+  // Clustered or sharded: opens a peer link from this engine (holder `from`, its
+  // node_name) to holder `to` (a member, a shard of one, or a sibling shard), for the
+  // queues it holds: done(fd, "") or done(-1, why), later, on this thread. Unset on a
+  // standalone node's only shard.
+  std::function<void(const std::string& from, const std::string& to,
+                     std::function<void(int fd, std::string error)> done)>
       dial_peer;
   // Clustered: the members (this node included), where new queues may be placed.
+  // Called on the engine's thread.
   std::function<std::vector<std::string>()> members;
   // With shards: the counts of connections and channels they share for limits; each
   // engine counts its own when unset.

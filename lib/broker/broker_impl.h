@@ -14,6 +14,7 @@
 
 #include "amqp/spec.h"
 #include "base/log.h"
+#include "base/node_env.h"
 #include "broker/broker.h"
 #include "broker/connection.h"
 #include "broker/core.h"
@@ -71,11 +72,11 @@ class BrokerImpl : public Broker {
   }
 
   void CutPeers(const std::set<std::string>& nodes) override {
-    for (auto& [node, home] : core_.homes)
-      if (nodes.count(node)) home->Drop(Status::Unavailable("the network is cut (fault injection)"));
+    for (auto& [holder, home] : core_.homes)
+      if (nodes.count(HolderNode(holder))) home->Drop(Status::Unavailable("the network is cut (fault injection)"));
     std::vector<std::shared_ptr<HomeSession>> cut;
     for (auto& [raw, s] : core_.sessions)
-      if (nodes.count(s->peer())) cut.push_back(s);
+      if (nodes.count(HolderNode(s->peer()))) cut.push_back(s);
     for (auto& s : cut) s->Drop();
   }
 

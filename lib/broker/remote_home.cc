@@ -96,7 +96,7 @@ void RemoteHome::Dial() {
     });
     return;
   }
-  core_.options.dial_peer(node_, [this, alive = std::weak_ptr<bool>(alive_)](int fd, std::string error) {
+  core_.options.dial_peer(core_.options.node_name, node_, [this, alive = std::weak_ptr<bool>(alive_)](int fd, std::string error) {
     if (alive.expired()) {
       if (fd >= 0) ::close(fd);
       return;

@@ -136,6 +136,18 @@ std::optional<size_t> Shards::Impl::Sibling(const std::string& holder) const {
   return std::nullopt;
 }
 
+void Shards::Impl::CopyMembers() {
+  if (!options.members || shards.size() == 1) return;
+  auto fresh = options.members();
+  std::lock_guard lock(mu);
+  members = std::move(fresh);
+}
+
+std::vector<std::string> Shards::Impl::Members() {
+  std::lock_guard lock(mu);
+  return members;
+}
+
 BrokerOptions Shards::Impl::OptionsFor(size_t i) {
   BrokerOptions o = options;
   const std::string self = HolderName(options.node_name, i);
@@ -146,23 +158,30 @@ BrokerOptions Shards::Impl::OptionsFor(size_t i) {
     const std::string sub = "." + std::to_string(i);
     if (!o.message_store_dir.empty()) o.message_store_dir += sub;
     if (!o.paging_dir.empty()) o.paging_dir += sub;
-    o.members = nullptr;
-    // Plugins run on the node's loop: their events go there, and their exchange types
-    // serve shard 0 only.
-    o.exchange_types = nullptr;
+    // The node's member list is read on its loop: this shard reads a copy.
+    if (options.members) o.members = [this] { return Members(); };
+    // Plugins run on the node's loop: their events go there.
     if (options.on_event)
       o.on_event = [this](const plugin::Event& e) { ToNode([this, e] { options.on_event(e); }); };
   }
   o.tally = tally;
   o.is_shard = [this](const std::string& holder) { return Sibling(holder).has_value(); };
-  auto cluster_dial = i == 0 ? options.dial_peer : nullptr;
-  o.dial_peer = [this, i, self, cluster_dial](const std::string& node,
-                                              std::function<void(int, std::string)> done) {
-    auto j = Sibling(node);
+  o.dial_peer = [this, i, self](const std::string&, const std::string& to,
+                                std::function<void(int, std::string)> done) {
+    auto j = Sibling(to);
     if (!j) {
-      if (cluster_dial) return cluster_dial(node, std::move(done));
-      return asio::post(*shards[i]->loop, [done = std::move(done), node] {
-        done(-1, "a shard other than the first cannot reach member " + node);
+      // Another member (or a shard of one): the node dials, on its loop, and the link
+      // comes back to this shard's.
+      if (!options.dial_peer)
+        return asio::post(*shards[i]->loop, [done = std::move(done), to] {
+          done(-1, "this node is not clustered: " + to + " is out of reach");
+        });
+      if (i == 0) return options.dial_peer(self, to, std::move(done));
+      return ToNode([this, i, self, to, done = std::move(done)]() mutable {
+        options.dial_peer(self, to, [this, i, done = std::move(done)](int fd, std::string why) mutable {
+          if (!ToShard(i, [done = std::move(done), fd, why] { done(fd, why); }) && fd >= 0)
+            ::close(fd);
+        });
       });
     }
     int fds[2];
@@ -250,6 +269,7 @@ Shards::Shards(asio::io_context& io, meta::Store& store, BrokerOptions options, 
       }
     });
   }
+  m.CopyMembers();
   m.shards[0]->engine = Broker::Create(io, m.view, m.OptionsFor(0));
   m.first_seen_revision = store.revision();
   for (size_t i = 1; i < n; ++i) {

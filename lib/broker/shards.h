@@ -7,7 +7,9 @@
 // Shards use each other's queues as cluster members do (docs/clustering.md, "Queues
 // across members"): each engine holds queues under a name of its own (the node's name
 // for shard 0, "<node>/<i>" for shard i), and a queue another shard holds has a
-// stand-in, served over a socketpair between the two shards' loops.
+// stand-in, served over a socketpair between the two shards' loops. In a cluster,
+// each shard reaches other members' shards over peer links of its own, which the
+// node dials and accepts on its loop and hands over (AcceptPeer with `to`).
 //
 // As a Broker, the shards answer for the node: listings gather every shard's rows,
 // operations on a queue run on the shard that holds it, and declarations, bindings
@@ -56,8 +58,6 @@ class Shards : public Broker {
   static Status Prepare(meta::Store& store, const std::string& node, size_t count);
   // Shard i's holder name: the node's name for shard 0, "<node>/<i>" after.
   static std::string HolderName(const std::string& node, size_t i);
-  // The node of a holder name (the name itself when it names no shard).
-  static std::string NodeOf(const std::string& holder) { return holder.substr(0, holder.find('/')); }
   // Runs task(engine) on shard i's loop, once its engine exists.
   void Post(size_t i, std::function<void(Broker&)> task);
   // Shard 0's engine, on the node's loop.
@@ -66,7 +66,10 @@ class Shards : public Broker {
   void Accept(int fd) override;
 
   // Broker, for the node (shards_admin.cc).
+  // A link from holder `node` to shard 0.
   void AcceptPeer(const std::string& node, int fd) override;
+  // A link from holder `from` (a member or one of its shards) to holder `to` of this node.
+  void AcceptPeer(const std::string& from, const std::string& to, int fd);
   void CutPeers(const std::set<std::string>& nodes) override;
   void CloseAll(const std::string& reason) override;
   void MetadataChanged() override;

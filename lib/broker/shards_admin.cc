@@ -1,8 +1,11 @@
 // What the node asks of the shards as one broker: listings and counts gathered from
 // every shard, operations on a queue run where it is held, and operators' changes made
 // on shard 0 (shards.h).
+#include <unistd.h>
+
 #include <utility>
 
+#include "base/log.h"
 #include "broker/shards.h"
 #include "broker/shards_impl.h"
 
@@ -32,15 +35,34 @@ std::optional<size_t> Shards::Holder(const std::string& vhost, const std::string
   return impl_->Sibling(holder);
 }
 
-void Shards::AcceptPeer(const std::string& node, int fd) { first().AcceptPeer(node, fd); }
+void Shards::AcceptPeer(const std::string& node, int fd) { AcceptPeer(node, node, fd); }
 
-void Shards::CutPeers(const std::set<std::string>& nodes) { first().CutPeers(nodes); }
+void Shards::AcceptPeer(const std::string& from, const std::string& to, int fd) {
+  auto j = impl_->Sibling(to);
+  if (!j) {
+    log::Warning("a peer link from " + from + " asks for " + to + ", which this node does "
+                 "not run (warren.shards is lower here); closing it");
+    ::close(fd);
+    return;
+  }
+  Shard* sh = impl_->shards[*j].get();
+  if (!impl_->ToShard(*j, [sh, from, fd] {
+        if (sh->engine) sh->engine->AcceptPeer(from, fd);
+        else ::close(fd);
+      }))
+    ::close(fd);
+}
+
+void Shards::CutPeers(const std::set<std::string>& nodes) {
+  ForEach([&](Broker& b) { b.CutPeers(nodes); });
+}
 
 void Shards::CloseAll(const std::string& reason) {
   ForEach([&](Broker& b) { b.CloseAll(reason); });
 }
 
 void Shards::MetadataChanged() {
+  impl_->CopyMembers();  // members join and leave through the metadata's log
   impl_->first_seen_revision = impl_->store.revision();
   first().MetadataChanged();
 }

@@ -72,6 +72,8 @@ struct Shards::Impl {
   std::condition_variable cv;     // a request came, or a shard finished a task
   bool stopping = false;          // guarded by mu
   std::deque<Request> requests;   // guarded by mu
+  // The node's cluster members as of the last metadata change, for the other shards.
+  std::vector<std::string> members;  // guarded by mu
 
   Impl(asio::io_context& io, meta::Store& store, BrokerOptions options, size_t count)
       : io(io), store(store), options(std::move(options)), view(store, count > 1) {}
@@ -89,6 +91,10 @@ struct Shards::Impl {
   void RefreshFirst();
   std::optional<size_t> Sibling(const std::string& holder) const;
   BrokerOptions OptionsFor(size_t i);
+  // On the node's loop: copies the member list for the other shards.
+  void CopyMembers();
+  // From any thread: that copy.
+  std::vector<std::string> Members();
 
   // On the node's loop: runs f(engine) on shard i and returns once it ran. A fiber
   // waits; outside one, the loop blocks, answering the shards' requests meanwhile.

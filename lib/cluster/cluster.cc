@@ -26,9 +26,9 @@ Status ClusterImpl::Boot() {
     if (h.purpose == "raft" && raft_) raft_->Accept(h.raft_id, h.raft_address, fd);
     else if (h.purpose == "broker" && o_.on_broker_link)
       // Out of the inter-node loop: the broker may make blocking cluster calls.
-      asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_), node = h.node, fd] {
+      asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_), h, fd] {
         if (alive.expired()) ::close(fd);
-        else o_.on_broker_link(node, fd);
+        else o_.on_broker_link(h.link_from, h.link_to, fd);
       });
     else ::close(fd);
   };
@@ -409,17 +409,21 @@ Result<std::string> ClusterImpl::Locate(const std::string& node) const {
   return host + ":" + std::to_string(kDefaultDistPort);
 }
 
-void ClusterImpl::DialBroker(const std::string& node,
+void ClusterImpl::DialBroker(const std::string& from, const std::string& to,
                              std::function<void(int fd, std::string error)> done) {
   // The answer always comes later, on the Asio loop.
   auto answer = [this, done = std::move(done)](int fd, std::string error) mutable {
     asio::post(io_, [fd, error = std::move(error), done = std::move(done)] { done(fd, error); });
   };
   if (closed_) return answer(-1, "the inter-node transport is closed");
+  const std::string node = HolderNode(to);
   const ClusterMember* member = members_.Find(node);
   auto address = member ? Result<std::string>(member->address) : Locate(node);
   if (!address.ok()) return answer(-1, address.status().message());
-  dist_->Dial(*address, Hello{"", "broker", 0, ""}, std::move(answer));
+  Hello hello{"", "broker", 0, ""};
+  hello.link_from = from;
+  hello.link_to = to;
+  dist_->Dial(*address, std::move(hello), std::move(answer));
   uv_->Kick();
 }
 
@@ -481,8 +485,8 @@ void ClusterImpl::CheckMembersAlive() {
     if (now - heard < o_.node_down_after || reported_down_.count(m.node)) continue;
     const auto& st = o_.store->state();
     bool transient = false;
-    for (const auto& [k, q] : st.queues()) transient |= !q.durable && q.node == m.node;
-    for (const auto& [k, x] : st.exchanges()) transient |= !x.durable && x.node == m.node;
+    for (const auto& [k, q] : st.queues()) transient |= !q.durable && HolderNode(q.node) == m.node;
+    for (const auto& [k, x] : st.exchanges()) transient |= !x.durable && HolderNode(x.node) == m.node;
     if (!transient) continue;
     reported_down_.insert(m.node);
     ReplicateAsync({{"op", "node.down"}, {"node", m.node}}, [node = m.node](Status s) {

@@ -61,12 +61,10 @@ struct ClusterOptions {
   // This node's own queues in `vhost` for a member's list_queues (list_queues --local
   // rows). Runs inside the inter-node callback, so it must not wait on the cluster.
   std::function<Result<json>(const std::string& vhost)> local_queues;
-  // Whether this standalone node may become a cluster's first member now that another
-  // node asks to join it; an error refuses the join with its message. Unset: it may.
-  std::function<Status()> may_form;
-  // An authenticated broker link from member `node` (cluster/dist.h): the callee owns
-  // `fd`. Runs on the Asio thread, from the inter-node loop.
-  std::function<void(const std::string& node, int fd)> on_broker_link;
+  // An authenticated broker link from holder `from` (a member, or one of its shards:
+  // base/node_env.h, HolderNode) to holder `to` of this node (cluster/dist.h): the
+  // callee owns `fd`. Runs on the Asio thread, from the inter-node loop.
+  std::function<void(const std::string& from, const std::string& to, int fd)> on_broker_link;
   // How long a clustered node's boot waits for the cluster to confirm its metadata;
   // after that the boot completes and the app starts once it is confirmed (ready()).
   std::chrono::milliseconds boot_wait{std::chrono::seconds(2)};
@@ -142,9 +140,10 @@ class Cluster {
   virtual Result<json> CallMember(const std::string& node, const json& request,
                                   std::chrono::milliseconds timeout) = 0;
 
-  // Opens an authenticated broker link to member `node`: done(fd, "") or
+  // Opens an authenticated broker link from holder `from` of this node to holder `to`
+  // of a member (the member itself, or one of its shards): done(fd, "") or
   // done(-1, reason), later, on the Asio thread.
-  virtual void DialBroker(const std::string& node,
+  virtual void DialBroker(const std::string& from, const std::string& to,
                           std::function<void(int fd, std::string error)> done) = 0;
 
   // Once a second, from the Asio loop: notes how long this node has known no leader

@@ -165,7 +165,6 @@ Result<json> ClusterImpl::HandleOnLeader(const json& req) {
   if (!raft_) {
     // Only a join turns a standalone node into a cluster (of one, then two).
     if (op != "join") return Status::Unavailable("node " + o_.self + " is not clustered");
-    if (o_.may_form) WARREN_TRY(o_.may_form());
     WARREN_TRY(Form());
   }
   if (!raft_->IsLeader()) return ForwardToLeader(req, op == "join" ? kJoinTimeout : kCallTimeout);

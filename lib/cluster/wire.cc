@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/bytes.h"
+#include "base/node_env.h"
 
 namespace warren::cluster {
 namespace {
@@ -106,6 +107,10 @@ std::string ClientHandshake::Begin() {
     j["raft_id"] = hello_.raft_id;
     j["raft_address"] = hello_.raft_address;
   }
+  if (hello_.purpose == "broker") {
+    j["from"] = hello_.link_from;
+    j["to"] = hello_.link_to;
+  }
   return EncodeFrame(FrameType::kHello, j.dump());
 }
 
@@ -151,7 +156,17 @@ Result<Step> ServerHandshake::OnFrame(const Frame& f) {
         return Status::BadInput("raft connection without a raft id");
       hello_.raft_id = id->get<uint64_t>();
       hello_.raft_address = Field(j, "raft_address");
-    } else if (hello_.purpose != "rpc" && hello_.purpose != "broker") {
+    } else if (hello_.purpose == "broker") {
+      hello_.link_from = Field(j, "from");
+      hello_.link_to = Field(j, "to");
+      if (hello_.link_from.empty()) hello_.link_from = hello_.node;
+      if (hello_.link_to.empty()) hello_.link_to = self_;
+      // A node speaks for its own shards only, to this node's.
+      if (HolderNode(hello_.link_from) != hello_.node || HolderNode(hello_.link_to) != self_)
+        return Status::BadInput("broker link from " + hello_.link_from + " to " +
+                                hello_.link_to + " does not join " + hello_.node + " and " +
+                                self_);
+    } else if (hello_.purpose != "rpc") {
       return Status::BadInput("unknown connection purpose '" + hello_.purpose + "'");
     }
     if (hello_.node.empty() || client_nonce_.size() != kNonceBytes * 2)

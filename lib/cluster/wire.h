@@ -61,6 +61,9 @@ struct Hello {
   std::string purpose;  // "rpc" | "raft" | "broker"
   uint64_t raft_id = 0;      // for "raft": the caller's raft id and address
   std::string raft_address;
+  // For "broker": the holder calling (its node, or "<node>/<i>" for shard i of it) and
+  // the holder called (this node or one of its shards); empty means the node itself.
+  std::string link_from, link_to;
 };
 
 // One step of a handshake: bytes to send, and whether it is over.

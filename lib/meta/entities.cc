@@ -1,6 +1,7 @@
 // Durable exchanges, queues and bindings in the metadata state machine, and their
 // sections of the definitions document (docs/metadata.md).
 #include <set>
+#include "base/node_env.h"
 #include "meta/internal/fields.h"
 #include "meta/state.h"
 
@@ -159,9 +160,9 @@ void State::EraseNodeEntities(const std::string& node, bool transient_only) {
   ++entity_revision_;
   std::set<std::pair<std::string, std::string>> queues, exchanges;
   for (const auto& [k, q] : queues_)
-    if (q.node == node && !(transient_only && q.durable)) queues.insert(k);
+    if (HolderNode(q.node) == node && !(transient_only && q.durable)) queues.insert(k);
   for (const auto& [k, x] : exchanges_)
-    if (!x.durable && x.node == node) exchanges.insert(k);
+    if (!x.durable && HolderNode(x.node) == node) exchanges.insert(k);
   EraseIf(queues_, [&](const auto& k) { return queues.count(k) > 0; });
   EraseIf(exchanges_, [&](const auto& k) { return exchanges.count(k) > 0; });
   EraseIf(bindings_, [&](const BindingKey& k) {

@@ -62,7 +62,7 @@ struct Parameter {
 // equivalence and permissions before it submits, the state only records.
 struct Exchange {
   std::string vhost, name, type;
-  std::string node;  // for a non-durable one in a cluster: the member that declared it
+  std::string node;  // for a non-durable one in a cluster: the holder that declared it
   bool durable = true;
   bool auto_delete = false;
   bool internal = false;
@@ -71,7 +71,9 @@ struct Exchange {
 
 struct Queue {
   std::string vhost, name;
-  std::string node;  // the cluster member that holds it; empty on a standalone node
+  // The holder that holds it (base/node_env.h, HolderNode); empty on a standalone
+  // node running one shard.
+  std::string node;
   bool durable = true;
   bool auto_delete = false;
   json arguments = json::object();

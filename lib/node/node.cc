@@ -7,6 +7,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <asio.hpp>
 #include <chrono>
 #include <filesystem>
@@ -194,6 +195,7 @@ class NodeImpl : public control::NodeApi {
       return s;
     }
     broker_ = std::make_unique<broker::Shards>(io_, *store_, BrokerOptionsFromConfig(), ShardCount());
+    log::Info("the broker runs on " + std::to_string(broker_->size()) + " shard(s) (warren.shards)");
     broker_->SetAlarm(AlarmReason());
     auto l = net::TcpListeners::Open(io_, config_.amqp_listeners,
                                 [this](int fd) { broker_->Accept(fd); });
@@ -315,15 +317,10 @@ class NodeImpl : public control::NodeApi {
   json config() const override { return EffectiveSettings(config_); }
 
  private:
-  // warren.shards; one when unset (docs/amqp.md, "Shards", says what more shards do not
-  // do yet). A cluster member runs one shard: other members reach its queues there.
+  // warren.shards, or one per core (docs/amqp.md, "Shards").
   size_t ShardCount() const {
-    size_t n = config_.shards > 0 ? size_t(config_.shards) : 1;
-    if (n > 1 && cluster_ && cluster_->clustered()) {
-      log::Info("warren.shards: a cluster member runs the broker on one shard");
-      n = 1;
-    }
-    return n;
+    if (config_.shards > 0) return size_t(config_.shards);
+    return std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 256);
   }
 
   broker::BrokerOptions BrokerOptionsFromConfig() const {
@@ -343,8 +340,9 @@ class NodeImpl : public control::NodeApi {
     o.on_event = [this](const plugin::Event& e) { plugins_->Emit(e); };
     // Other members, for the queues they hold and for placing new ones.
     if (cluster_) {
-      o.dial_peer = [this](const std::string& node, std::function<void(int, std::string)> done) {
-        cluster_->DialBroker(node, std::move(done));
+      o.dial_peer = [this](const std::string& from, const std::string& to,
+                           std::function<void(int, std::string)> done) {
+        cluster_->DialBroker(from, to, std::move(done));
       };
       o.members = [this] {
         std::vector<std::string> out;
@@ -430,20 +428,11 @@ class NodeImpl : public control::NodeApi {
     o.store = store_.get();
     o.metadata_changed = [this] { MetadataChanged(); };
     // A member's clients use this node's queues; only while the app runs.
-    o.on_broker_link = [this](const std::string& node, int fd) {
-      if (broker_) broker_->AcceptPeer(node, fd);
+    o.on_broker_link = [this](const std::string& from, const std::string& to, int fd) {
+      if (broker_) broker_->AcceptPeer(from, to, fd);
       else ::close(fd);
     };
     o.local_facts = [this] { return control::PeerFacts(*this); };
-    // A cluster member runs one shard: other members reach its queues there.
-    o.may_form = [this]() -> Status {
-      if (!broker_ || broker_->size() == 1) return Status::OK();
-      return Status::Precondition(
-          "node " + env_.node.full() + " runs the broker on " + std::to_string(broker_->size()) +
-              " shards (warren.shards); a cluster member runs one: set warren.shards to 1 "
-              "there and restart it, then join again",
-          "shards");
-    };
     o.control = [this](const json& req) {
       std::map<std::string, std::string> query;
       if (req.contains("query") && req["query"].is_object())

@@ -30,7 +30,7 @@
 namespace warren::plugin {
 
 // Raised whenever a type or a virtual function below changes shape.
-inline constexpr uint32_t kAbiVersion = 1;
+inline constexpr uint32_t kAbiVersion = 2;
 
 using json = nlohmann::json;
 
@@ -133,7 +133,9 @@ struct NodeMetrics {
 // ---- Exchange types ---------------------------------------------------------------
 
 // A routing algorithm for exchanges declared with the type's name. The engine keeps
-// the bindings; the type picks among them.
+// the bindings; the type picks among them. Every broker shard routes through the same
+// object, each on its own thread: Route may run on several threads at once, so it
+// keeps what it changes per call or per thread (thread_local).
 class ExchangeType {
  public:
   virtual ~ExchangeType() = default;
@@ -143,7 +145,7 @@ class ExchangeType {
   // with `routing_key` goes to.
   virtual void Route(std::string_view routing_key,
                      const std::vector<std::string_view>& binding_keys,
-                     std::vector<size_t>& chosen) = 0;
+                     std::vector<size_t>& chosen) const = 0;
   // A binding key the type cannot use: the reason (refused with 406), or empty.
   virtual std::string CheckBindingKey(std::string_view /*key*/) const { return {}; }
 };

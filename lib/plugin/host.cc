@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <asio.hpp>
+#include <mutex>
 #include <set>
 
 #include "base/log.h"
@@ -101,6 +102,7 @@ class HostImpl : public Host {
   }
 
   std::shared_ptr<ExchangeType> FindExchangeType(const std::string& name) const override {
+    std::lock_guard lock(types_mu_);
     auto it = exchange_types_.find(name);
     return it == exchange_types_.end() ? nullptr : it->second.second;
   }
@@ -130,6 +132,7 @@ class HostImpl : public Host {
   }
   Status AddExchangeType(const std::string& owner, const std::string& name,
                          std::shared_ptr<ExchangeType> type) {
+    std::lock_guard lock(types_mu_);
     if (kBuiltinExchangeTypes.count(name) || exchange_types_.count(name))
       return Status::AlreadyExists("exchange type " + name + " is already registered");
     exchange_types_[name] = {owner, std::move(type)};
@@ -225,7 +228,10 @@ class HostImpl : public Host {
     for (const auto& [owner, component] : components_)
       if (owner == name) policy::Components().Unregister(component);
     std::erase_if(components_, [&](const auto& c) { return c.first == name; });
-    std::erase_if(exchange_types_, [&](const auto& kv) { return kv.second.first == name; });
+    {
+      std::lock_guard lock(types_mu_);
+      std::erase_if(exchange_types_, [&](const auto& kv) { return kv.second.first == name; });
+    }
     std::erase_if(handlers_, [&](const auto& h) { return h.first == name; });
     // One of its HTTP handlers may still be running, waiting on its fiber for an
     // admin operation: the plugin goes once none is.
@@ -245,7 +251,9 @@ class HostImpl : public Host {
   std::map<std::string, std::string> failed_;
   std::map<std::string, Loaded> loaded_;
   std::vector<std::pair<std::string, std::string>> components_;  // owner, component
-  std::map<std::string, std::pair<std::string, std::shared_ptr<ExchangeType>>> exchange_types_;
+  // Looked up by every broker shard, on its own thread, when it declares an exchange.
+  mutable std::mutex types_mu_;
+  std::map<std::string, std::pair<std::string, std::shared_ptr<ExchangeType>>> exchange_types_;  // guarded by types_mu_
   std::vector<std::pair<std::string, EventHandler>> handlers_;
 };
 

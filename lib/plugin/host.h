@@ -68,6 +68,7 @@ class Host {
   virtual json Describe() const = 0;
 
   // The extension points the broker consults.
+  // From any thread: every broker shard declares exchanges on its own.
   virtual std::shared_ptr<ExchangeType> FindExchangeType(const std::string& name) const = 0;
   virtual void Emit(const Event& event) = 0;
   virtual std::vector<HttpListenerInfo> listeners() const = 0;

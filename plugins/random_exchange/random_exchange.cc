@@ -13,13 +13,12 @@ class RandomType : public plugin::ExchangeType {
  public:
   std::string description() const override { return "Picks one binding at random to route to"; }
   void Route(std::string_view, const std::vector<std::string_view>& binding_keys,
-             std::vector<size_t>& chosen) override {
+             std::vector<size_t>& chosen) const override {
     if (binding_keys.empty()) return;
-    chosen.push_back(std::uniform_int_distribution<size_t>(0, binding_keys.size() - 1)(rng_));
+    // One generator per shard thread: shards route at once.
+    thread_local std::minstd_rand rng{std::random_device{}()};
+    chosen.push_back(std::uniform_int_distribution<size_t>(0, binding_keys.size() - 1)(rng));
   }
-
- private:
-  std::minstd_rand rng_{std::random_device{}()};
 };
 
 class RandomExchange : public plugin::Plugin {

@@ -166,21 +166,76 @@ def test_join_refusals(root):
     assert "kept" in users(n2)
 
 
-def test_a_node_running_several_shards_refuses_to_become_a_cluster(root):
+def test_members_running_several_shards_use_each_others_queues(root):
+    """Every shard of every member reaches every other's queues: connections land on
+    the shards in turn, each declares a queue there, and clients of the other member
+    publish to and consume from all of them."""
+    import pika
     d, nodes = root
-    seed = Node(root=d, config="warren.shards: 2\n")
+    seed = Node(root=d, config="warren.shards: 3\n")
     seed.start()
     nodes.append(seed)
-    n2 = make_nodes(root, 1)[-1]
+    n2 = Node(root=d, config="warren.shards: 2\n")
+    n2.start()
+    nodes.append(n2)
+    join(n2, seed)
+
+    def connect(node):
+        c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", node.port, heartbeat=0))
+        return c, c.channel()
+
+    # Three connections to the seed cover its three shards, two to n2 its two.
+    queues = []
+    conns = []
+    for node, count in ((seed, 3), (n2, 2)):
+        for i in range(count):
+            c, ch = connect(node)
+            q = f"{node.name.split('@')[0]}-{i}"
+            ch.queue_declare(q, durable=True)
+            queues.append(q)
+            conns.append((node, c, ch))
+    for node in (seed, n2):
+        assert eventually(lambda: all(f'"{q}"' in node.ctl("export_definitions", "-").stdout
+                                      for q in queues))
+    # Every connection publishes to every queue, confirmed.
+    for node, c, ch in conns:
+        ch.confirm_delivery()
+        for q in queues:
+            ch.basic_publish("", q, f"{node.name}>{q}".encode(),
+                             pika.BasicProperties(delivery_mode=2))
+    # Every queue, drained through a connection of the member that does not hold it.
+    for node, c, ch in conns:
+        other = [x for x in conns if x[0] is not node][0]
+        q = queues[conns.index((node, c, ch))]
+        got = []
+        for _ in range(len(conns)):
+            m = None
+            for _ in range(100):
+                m = other[2].basic_get(q, auto_ack=True)
+                if m[0]:
+                    break
+                time.sleep(0.05)
+            assert m[0], f"{q} through {other[0].name}"
+            got.append(m[2].decode())
+        assert sorted(got) == sorted(f"{x[0].name}>{q}" for x in conns)
+    for _, c, _ in conns:
+        c.close()
+    # Listings name the member that holds each queue; its pid names the shard.
+    rows = json.loads(ok(n2.ctl("list_queues", "name", "pid", "--formatter", "json")).stdout)
+    pids = {r["name"]: r["pid"] for r in rows}
+    assert sorted(pids) == sorted(queues)
+    for node, shards in ((seed, 3), (n2, 2)):
+        mine = [pids[q] for q in queues if q.startswith(node.name.split("@")[0] + "-")]
+        assert all(p.startswith(f"<{node.name}.") for p in mine), mine
+        assert sorted(p.rstrip(">").rsplit(".", 1)[1] for p in mine) == [str(i) for i in range(shards)]
+    # A member that leaves takes the queues of all its shards with it.
     ok(n2.ctl("stop_app"))
-    ok(n2.ctl("reset"))
-    r = n2.ctl("join_cluster", seed.name)
-    assert r.returncode != 0
-    assert "set warren.shards to 1" in r.stderr
-    assert status(seed)["disk_nodes"] == [seed.name]
-    # The joining node is left standalone and starts again.
-    ok(n2.ctl("start_app"))
-    assert status(n2)["disk_nodes"] == [n2.name]
+    mine = sorted(q for q in queues if q.startswith(n2.name.split("@")[0] + "-"))
+    rows = json.loads(ok(seed.ctl("list_queues", "name", "state", "--formatter", "json")).stdout)
+    assert sorted(r["name"] for r in rows if r["state"] == "down") == mine
+    ok(seed.ctl("forget_cluster_node", n2.name))
+    rows = json.loads(ok(seed.ctl("list_queues", "name", "--formatter", "json")).stdout)
+    assert sorted(r["name"] for r in rows) == sorted(set(queues) - set(mine))
 
 
 def test_a_node_with_another_cookie_is_refused(root):

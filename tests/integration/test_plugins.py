@@ -6,6 +6,7 @@ a missing plugins directory) while the node keeps running."""
 import glob
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -19,6 +20,12 @@ from prometheus_client.parser import text_string_to_metric_families
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from amqp_fixture import connect, eventually  # noqa: E402
 from warren_node import Node, free_port  # noqa: E402
+
+
+# The node's plugin ABI version, as lib/plugin/api.h states it.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib", "plugin",
+                       "api.h")) as _f:
+    ABI = int(re.search(r"kAbiVersion = (\d+);", _f.read()).group(1))
 
 
 @pytest.fixture
@@ -174,6 +181,36 @@ def test_prometheus_enabled_online_scraped_and_disabled(node):
     assert again.returncode == 0 and again.stdout.endswith("Plugin configuration unchanged.\n")
 
 
+def test_random_exchange_serves_every_shard(plugins_dir):
+    """Connections on both shards declare and publish through x-random exchanges: the
+    plugin's type routes on each shard's thread."""
+    node = make_node(plugins_dir, enabled="[rabbitmq_random_exchange].\n",
+                     extra_config="warren.shards: 2\n")
+    try:
+        node.start()
+        conns = [connect(node), connect(node)]  # one on each shard
+        for i, conn in enumerate(conns):
+            ch = conn.channel()
+            ch.exchange_declare(f"rnd{i}", "x-random")
+            for q in ("s1", "s2"):
+                ch.queue_declare(q)
+                ch.queue_bind(q, f"rnd{i}")
+        for conn in conns:
+            ch = conn.channel()
+            ch.confirm_delivery()
+            for i in range(2):
+                for _ in range(100):
+                    ch.basic_publish(f"rnd{i}", "k", b"m")
+        ch = conns[0].channel()
+        counts = [ch.queue_declare(q, passive=True).method.message_count for q in ("s1", "s2")]
+        assert sum(counts) == 400
+        assert all(c > 100 for c in counts), counts
+        for conn in conns:
+            conn.close()
+    finally:
+        node.cleanup()
+
+
 def test_random_exchange_routes_each_message_to_one_binding(node):
     assert plugins(node, "enable", "rabbitmq_random_exchange").returncode == 0
     conn = connect(node)
@@ -288,7 +325,7 @@ def test_plugin_that_fails_to_start_leaves_the_node_running(node):
 
 
 @pytest.mark.parametrize("name, message", [
-    ("warren_test_wrong_abi", "was built for plugin ABI 2, this node speaks 1; rebuild it"),
+    ("warren_test_wrong_abi", f"was built for plugin ABI {ABI + 1}, this node speaks {ABI}; rebuild it"),
     ("warren_test_no_entry", "has no entry point warren_plugin_entry"),
 ])
 def test_bad_shared_objects_are_refused(node, name, message):

@@ -75,7 +75,7 @@ class ClusterImpl : public Cluster, public StateMachine {
   json Ask(const json& request, std::chrono::milliseconds timeout,
            std::map<std::string, std::string>* failed);
 
-  void DialBroker(const std::string& node,
+  void DialBroker(const std::string& from, const std::string& to,
                   std::function<void(int fd, std::string error)> done) override;
   void Cut(const std::set<std::string>& nodes) override;
   void Tick() override;

@@ -3,7 +3,8 @@
 #include <chrono>
 #include <set>
 
-#include "broker/shards.h"
+#include "base/node_env.h"
+#include "broker/broker.h"
 #include "cluster/cluster.h"
 #include "control/ops/engine.h"
 #include "control/ops/ops.h"
@@ -36,7 +37,7 @@ json DownRow(const meta::Queue& q) {
           {"auto_delete", q.auto_delete},
           {"arguments", q.arguments},
           // The member is not there to say which process held the queue.
-          {"pid", "<" + q.node + ".0.0.0>"},
+          {"pid", broker::PidText(q.node, 0, 0)},
           {"type", "classic"},
           {"state", "down"}};
 }
@@ -70,7 +71,7 @@ Result<json> ListQueues(OpContext& ctx, const OpRequest& req) {
   }
   if (!offline) return rows;
   for (const auto& [key, q] : State(ctx).queues())
-    if (q.durable && q.vhost == vhost && !q.node.empty() && !up.count(broker::Shards::NodeOf(q.node)))
+    if (q.durable && q.vhost == vhost && !q.node.empty() && !up.count(HolderNode(q.node)))
       rows.push_back(DownRow(q));
   return rows;
 }
