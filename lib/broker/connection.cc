@@ -136,7 +136,14 @@ bool Connection::HandleEvents(std::vector<amqp::FrameEvent>& events) {
       return true;
     }
     auto& e = events[i];
-    Status s = Handle(e);
+    Status s;
+    try {
+      s = Handle(e);
+    } catch (const std::exception& ex) {
+      // A fault of the broker, not of the client: this connection closes (541), the
+      // node and every other connection go on.
+      s = Status::Internal(std::string("the broker failed handling a frame: ") + ex.what());
+    }
     if (!s.ok()) {
       ConnectionError(s, std::get_if<amqp::MethodEvent>(&e) ? &std::get<amqp::MethodEvent>(e).method
                                                            : nullptr);
