@@ -99,10 +99,12 @@ Result<json> ClusterImpl::HandleLeave(const json& req) {
   if (!m) return Status::NotFound("{:not_a_cluster_node, 'The node selected is not in the cluster.'}", "node");
   const uint64_t id = m->id;
   if (node == o_.self) {
-    // A leader hands over before it removes itself.
+    // A leader hands over before it is removed; the caller then asks the new leader,
+    // which may be the caller itself (it could not answer a request forwarded to it
+    // while it waits for this one).
     Status t = WaitDone([&](RaftLog::Done d) { raft_->Transfer(0, std::move(d)); });
     if (!t.ok()) return t;
-    return ForwardToLeader(req, kCallTimeout);
+    return json{{"handed_over", true}};
   }
   WARREN_TRY(ProposeHere(json{{"op", "cluster.remove_node"}, {"node", node}}));
   WARREN_TRY(WaitDone([&](RaftLog::Done d) { raft_->Remove(id, std::move(d)); }));
@@ -190,7 +192,20 @@ Result<json> ClusterImpl::AskLeader(const json& req) {
 }
 
 Status ClusterImpl::RemoveThroughLeader(const std::string& node) {
-  return AskLeader(json{{"op", "leave"}, {"node", node}}).status();
+  const json req{{"op", "leave"}, {"node", node}};
+  WARREN_ASSIGN_OR_RETURN(json r, AskLeader(req));
+  if (!r.value("handed_over", false)) return Status::OK();
+  // `node` led the cluster and handed over: the new leader removes it.
+  const uint64_t id = RaftId(node);
+  uv_->RunUntil([&] {
+    auto leader = raft_->Leader();
+    return leader && leader->id != id;
+  }, kLeaderWait);
+  WARREN_ASSIGN_OR_RETURN(r, AskLeader(req));
+  if (r.value("handed_over", false))
+    return Status::Unavailable("node " + node + " still leads the cluster after handing over; "
+                               "try again");
+  return Status::OK();
 }
 
 Status ClusterImpl::Replicate(const json& command) {

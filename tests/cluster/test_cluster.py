@@ -275,6 +275,20 @@ def test_reset_leaves_the_cluster_and_tells_the_others(three):
     assert "bob" not in users(n2)
 
 
+def test_forget_the_leader_of_two_from_the_other(root):
+    """The first node leads; the second forgets it once its app is stopped, the usual
+    way out of a two-node cluster. The leader hands over to the asking node, which
+    then removes it."""
+    seed, n2 = make_nodes(root, 2)
+    join(n2, seed)
+    ok(seed.ctl("stop_app"))
+    r = ok(n2.ctl("forget_cluster_node", seed.name, timeout=15))
+    assert r.stdout == f"Removing node {seed.name} from the cluster\n"
+    assert status(n2)["disk_nodes"] == [n2.name]
+    ok(n2.ctl("add_user", "after", "pw"))  # n2 alone is the cluster's majority
+    assert "after" in users(n2)
+
+
 def test_forget_cluster_node(three):
     n1, n2, n3 = three
     r = n1.ctl("forget_cluster_node", n3.name)
