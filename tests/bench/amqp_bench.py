@@ -3,9 +3,11 @@
 rabbitmq-server) when --rabbitmq is given: the same warren-perf runs against both in one
 run, so the ratios compare like with like on a shared machine.
 
-    tests/bench/amqp_bench.py --bin-dir build/bin [--rabbitmq] [--seconds 10] [--shards N]
+    tests/bench/amqp_bench.py --bin-dir build/bin [--rabbitmq] [--seconds 10] [--shards N,M]
 
---shards runs warren with warren.shards: N (one by default).
+--shards measures warren once per count given, with warren.shards set to it (without
+it, once, with the node's default: one shard per core). The ratio column compares the
+first warren column with RabbitMQ.
 
 Not a test: it prints a Markdown table; run it on a quiet machine.
 """
@@ -133,17 +135,23 @@ def main():
     ap.add_argument("--bin-dir", required=True)
     ap.add_argument("--rabbitmq", action="store_true")
     ap.add_argument("--seconds", type=int, default=10)
-    ap.add_argument("--shards", type=int, default=1)
+    ap.add_argument("--shards", default="",
+                    help="comma-separated shard counts to measure warren with")
     args = ap.parse_args()
     bin_dir = os.path.abspath(args.bin_dir)
-    warren = Warren(bin_dir)
-    if args.shards != 1:
-        config = os.path.join(warren.root, "warren.yaml")
-        with open(config, "w") as f:
-            f.write(f"warren.shards: {args.shards}\n")
-        warren.env["WARREN_CONFIG_FILE"] = config
-    w = measure(bin_dir, warren, args.seconds)
+    counts = [int(n) for n in args.shards.split(",") if n] or [None]
+    ws = []
+    for n in counts:
+        warren = Warren(bin_dir)
+        if n is not None:
+            config = os.path.join(warren.root, "warren.yaml")
+            with open(config, "w") as f:
+                f.write(f"warren.shards: {n}\n")
+            warren.env["WARREN_CONFIG_FILE"] = config
+            warren.name = f"warren, {n} shard(s)"
+        ws.append(measure(bin_dir, warren, args.seconds))
     r = measure(bin_dir, RabbitMQ(), args.seconds) if args.rabbitmq else None
+    w = ws[0]
 
     rows = [("1 producer, 1 consumer, 16 B, auto-ack", "autoack", "msg/s", "{:,.0f}"),
             ("same, manual ack, prefetch 100, multi-ack 50", "manual", "msg/s", "{:,.0f}"),
@@ -156,12 +164,14 @@ def main():
             ("broker CPU per message (auto-ack run)", "cpu_us_per_msg", "µs", "{:.2f}"),
             ("RSS growth per idle connection (1000)", "kb_per_idle_connection", "KB", "{:.1f}"),
             ("RSS after the runs", "idle_rss_mb", "MB", "{:.1f}")]
-    print("| measure | warren |" + (" RabbitMQ 3.10.8 | warren / RabbitMQ |" if r else ""))
-    print("|---|---|" + ("---|---|" if r else ""))
+    names = ["warren" if n is None else f"warren, {n} shard(s)" for n in counts]
+    print("| measure | " + " | ".join(names) + " |" +
+          (" RabbitMQ 3.10.8 | warren / RabbitMQ |" if r else ""))
+    print("|---|" + "---|" * len(names) + ("---|---|" if r else ""))
     for label, key, unit, fmt in rows:
         def cell(v):
             return "n/a" if v is None else f"{fmt.format(v)} {unit}"
-        line = f"| {label} | {cell(w[key])} |"
+        line = f"| {label} | " + " | ".join(cell(x[key]) for x in ws) + " |"
         if r:
             ratio = f"{w[key] / r[key]:.2f}x" if w[key] is not None and r[key] else "n/a"
             line += f" {cell(r[key])} | {ratio} |"
