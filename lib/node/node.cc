@@ -317,11 +317,8 @@ class NodeImpl : public control::NodeApi {
   json config() const override { return EffectiveSettings(config_); }
 
  private:
-  // warren.shards, or one per core (docs/amqp.md, "Shards").
-  size_t ShardCount() const {
-    if (config_.shards > 0) return size_t(config_.shards);
-    return std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 256);
-  }
+  // warren.shards (docs/amqp.md, "Shards").
+  size_t ShardCount() const { return size_t(std::max(config_.shards, 1)); }
 
   broker::BrokerOptions BrokerOptionsFromConfig() const {
     broker::BrokerOptions o;

@@ -6,7 +6,7 @@ run, so the ratios compare like with like on a shared machine.
     tests/bench/amqp_bench.py --bin-dir build/bin [--rabbitmq] [--seconds 10] [--shards N,M]
 
 --shards measures warren once per count given, with warren.shards set to it (without
-it, once, with the node's default: one shard per core). The ratio column compares the
+it, once, with the node's default). The ratio column compares the
 first warren column with RabbitMQ.
 
 Not a test: it prints a Markdown table; run it on a quiet machine.

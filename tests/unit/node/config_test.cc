@@ -152,7 +152,7 @@ TEST_CASE("config: AMQP connection settings are read and checked", "[node]") {
   SECTION("the broker runs on one shard unless told otherwise") {
     auto defaults = LoadConfig("", 5672, "");
     REQUIRE(defaults.ok());
-    CHECK(defaults->shards == 0);  // one per core
+    CHECK(defaults->shards == 1);
     auto four = LoadConfig(WriteConfig("four.conf", "warren.shards = 4\n"), 5672, "");
     REQUIRE(four.ok());
     CHECK(four->shards == 4);
