@@ -4,6 +4,7 @@
 
 #include "amqp/codec_error.h"
 #include "base/log.h"
+#include "base/node_env.h"
 #include "broker/channel.h"
 #include "broker/core.h"
 #include "broker/field_json.h"
@@ -52,7 +53,7 @@ RemoteHome::~RemoteHome() {
 }
 
 Status RemoteHome::Down(const std::string& vhost, const std::string& queue) const {
-  return Refuse(amqp::kNotFound, "home node '" + node_ + "' of durable " +
+  return Refuse(amqp::kNotFound, "home node '" + HolderNode(node_) + "' of durable " +
                                      ResourceName("queue", queue, vhost) +
                                      " is down or inaccessible");
 }

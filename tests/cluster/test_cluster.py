@@ -275,6 +275,48 @@ def test_reset_leaves_the_cluster_and_tells_the_others(three):
     assert "bob" not in users(n2)
 
 
+def test_a_sharded_member_killed_comes_back_with_every_shards_queues(root):
+    """Durable queues on both shards of a member survive its kill -9 with every
+    confirmed message; meanwhile the other member names the node that is down."""
+    import pika
+    d, nodes = root
+    seed = Node(root=d, config="warren.shards: 2\n")
+    seed.start()
+    nodes.append(seed)
+    n2 = Node(root=d, config="warren.shards: 2\n")
+    n2.start()
+    nodes.append(n2)
+    join(n2, seed)
+    for q in ("k0", "k1"):  # one connection each: one queue on each shard of the seed
+        c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", seed.port))
+        ch = c.channel()
+        ch.queue_declare(q, durable=True)
+        ch.confirm_delivery()
+        for i in range(5):
+            ch.basic_publish("", q, f"{q}-{i}".encode(), pika.BasicProperties(delivery_mode=2))
+        c.close()
+    for q in ("k0", "k1"):
+        assert eventually(lambda: f'"{q}"' in n2.ctl("export_definitions", "-").stdout)
+    seed.kill()
+    c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n2.port))
+    for q in ("k0", "k1"):
+        with pytest.raises(pika.exceptions.ChannelClosedByBroker) as e:
+            c.channel().basic_get(q)
+        assert e.value.reply_code == 404
+        assert f"home node '{seed.name}' of durable queue '{q}'" in e.value.reply_text
+    c.close()
+    seed.start()
+    ok(seed.ctl("await_startup"))
+    c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", n2.port))
+    ch = c.channel()
+    for q in ("k0", "k1"):
+        assert eventually(
+            lambda: ch.queue_declare(q, passive=True).method.message_count == 5, timeout=15)
+        got = [ch.basic_get(q, auto_ack=True)[2] for _ in range(5)]
+        assert got == [f"{q}-{i}".encode() for i in range(5)]
+    c.close()
+
+
 def test_forget_the_leader_of_two_from_the_other(root):
     """The first node leads; the second forgets it once its app is stopped, the usual
     way out of a two-node cluster. The leader hands over to the asking node, which
