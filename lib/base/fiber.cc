@@ -10,25 +10,8 @@
 
 #include "base/log.h"
 
-#if defined(__SANITIZE_THREAD__)
-#include <sanitizer/tsan_interface.h>
-#endif
-
 namespace warren::fiber {
 namespace {
-
-// ThreadSanitizer follows stack switches only when told of them.
-#if defined(__SANITIZE_THREAD__)
-void* TsanCreate() { return __tsan_create_fiber(0); }
-void* TsanCurrent() { return __tsan_get_current_fiber(); }
-void TsanSwitch(void* to) { __tsan_switch_to_fiber(to, 0); }
-void TsanDestroy(void* f) { __tsan_destroy_fiber(f); }
-#else
-void* TsanCreate() { return nullptr; }
-void* TsanCurrent() { return nullptr; }
-void TsanSwitch(void*) {}
-void TsanDestroy(void*) {}
-#endif
 
 // Reserved per fiber; only the pages it touches take memory. The lowest page is a
 // guard, so an overflow faults instead of writing over another fiber.
@@ -40,14 +23,11 @@ struct Fiber {
   void* stack = nullptr;
   std::function<void()> fn;
   bool finished = false;
-  void* tsan = nullptr;       // ThreadSanitizer's handles of the fiber
-  void* tsan_back = nullptr;  // and of where `back` is
 };
 
 thread_local Fiber* current = nullptr;
 
 void Destroy(Fiber* f) {
-  TsanDestroy(f->tsan);
   ::munmap(f->stack, kStackBytes);
   delete f;
 }
@@ -59,7 +39,6 @@ void Trampoline() {
   Run(f);
   f->fn = nullptr;  // its captures go while the fiber still runs
   f->finished = true;
-  TsanSwitch(f->tsan_back);
   ::swapcontext(&f->self, f->back);
 }
 
@@ -68,9 +47,7 @@ void Enter(Fiber* f) {
   ucontext_t here;
   Fiber* outer = current;
   f->back = &here;
-  f->tsan_back = TsanCurrent();
   current = f;
-  TsanSwitch(f->tsan);
   ::swapcontext(&here, &f->self);
   current = outer;
   if (f->finished) Destroy(f);
@@ -97,7 +74,6 @@ void Start(std::function<void()> fn) {
   auto* f = new Fiber;
   f->stack = stack;
   f->fn = std::move(fn);
-  f->tsan = TsanCreate();
   ::getcontext(&f->self);
   f->self.uc_stack.ss_sp = stack;
   f->self.uc_stack.ss_size = kStackBytes;
@@ -120,7 +96,6 @@ void Wait(const std::function<void(Resume resume)>& begin) {
   });
   if (w->woken) return;
   w->suspended = true;
-  TsanSwitch(f->tsan_back);
   ::swapcontext(&f->self, f->back);
 }
 
