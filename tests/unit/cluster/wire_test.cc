@@ -134,3 +134,40 @@ TEST_CASE("wire: a hello for an unknown purpose or without a raft id is refused"
   ServerHandshake server3("C", "b@host");
   CHECK_FALSE(server3.OnFrame(Frame{FrameType::kHello, "not json"}).ok());
 }
+
+TEST_CASE("wire: a broker hello names the calling and the called shard, of its own nodes only",
+          "[cluster]") {
+  const std::string nonce(64, 'a');
+  auto hello = [&](const std::string& fields) {
+    return Frame{FrameType::kHello,
+                 R"({"node":"a@h","purpose":"broker","nonce":")" + nonce + "\"" + fields + "}"};
+  };
+  ServerHandshake shards("C", "b@h");
+  REQUIRE(shards.OnFrame(hello(R"(,"from":"a@h/1","to":"b@h/2")")).ok());
+  CHECK(shards.hello().link_from == "a@h/1");
+  CHECK(shards.hello().link_to == "b@h/2");
+  // Without them (a node's first shard): the nodes themselves.
+  ServerHandshake plain("C", "b@h");
+  REQUIRE(plain.OnFrame(hello("")).ok());
+  CHECK(plain.hello().link_from == "a@h");
+  CHECK(plain.hello().link_to == "b@h");
+  // A node cannot speak for another's shard, nor ask for a third node's.
+  ServerHandshake forged("C", "b@h");
+  auto f = forged.OnFrame(hello(R"(,"from":"c@h/1")"));
+  REQUIRE_FALSE(f.ok());
+  CHECK(f.status().message() == "broker link from c@h/1 to b@h does not join a@h and b@h");
+  ServerHandshake elsewhere("C", "b@h");
+  CHECK_FALSE(elsewhere.OnFrame(hello(R"(,"to":"c@h/1")")).ok());
+  // The client sends what it was given.
+  Hello h{"a@h", "broker", 0, ""};
+  h.link_from = "a@h/3";
+  h.link_to = "b@h";
+  ClientHandshake client("C", h);
+  FrameDecoder d(kMaxHandshakeFrame);
+  d.Feed(client.Begin());
+  auto frame = d.Next();
+  REQUIRE((frame.ok() && *frame));
+  ServerHandshake server("C", "b@h");
+  REQUIRE(server.OnFrame(**frame).ok());
+  CHECK(server.hello().link_from == "a@h/3");
+}
