@@ -287,6 +287,8 @@ def test_a_sharded_member_killed_comes_back_with_every_shards_queues(root):
     n2.start()
     nodes.append(n2)
     join(n2, seed)
+    # A third member keeps the majority while the seed is down (no pause_minority).
+    join(make_nodes(root, 1)[-1], seed)
     for q in ("k0", "k1"):  # one connection each: one queue on each shard of the seed
         c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", seed.port))
         ch = c.channel()
