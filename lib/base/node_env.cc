@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 
 #include <cstdlib>
@@ -181,6 +182,22 @@ Result<std::string> ReadCookieFile(const std::string& path) {
   while (!cookie.empty() && (cookie.back() == '\n' || cookie.back() == '\r')) cookie.pop_back();
   if (cookie.empty()) return Status::Unavailable("the cookie file " + path + " is empty");
   return cookie;
+}
+
+std::optional<size_t> HolderShard(const std::string& holder, const std::string& node) {
+  if (holder == node) return 0;
+  if (holder.size() <= node.size() + 1 || holder.compare(0, node.size(), node) != 0 ||
+      holder[node.size()] != '/')
+    return std::nullopt;
+  size_t shard = 0;
+  const char* end = holder.data() + holder.size();
+  auto [ptr, ec] = std::from_chars(holder.data() + node.size() + 1, end, shard);
+  if (ec != std::errc() || ptr != end) return std::nullopt;
+  return shard;
+}
+
+std::string HolderName(const std::string& node, size_t shard) {
+  return shard == 0 ? node : node + "/" + std::to_string(shard);
 }
 
 }  // namespace warren

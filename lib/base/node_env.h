@@ -32,11 +32,16 @@ struct NodeName {
 // characters a node name cannot hold.
 Result<NodeName> ParseNodeName(std::string_view text);
 
-// The node a holder name names: a node's broker shards hold queues under the node's
-// own name (shard 0) or "<node>/<i>" (shard i).
+// Holder names: a node's broker shards hold queues under the node's own name (shard
+// 0) or "<node>/<i>" (shard i). The node a holder names:
 inline std::string HolderNode(const std::string& holder) {
   return holder.substr(0, holder.find('/'));
 }
+// The shard of `node` that `holder` names; nullopt when it names another node or no
+// shard ("<node>/x", "<node>/1x").
+std::optional<size_t> HolderShard(const std::string& holder, const std::string& node);
+// Shard i's holder name.
+std::string HolderName(const std::string& node, size_t shard);
 
 // Reads WARREN_<key>, then RABBITMQ_<key>.
 std::optional<std::string> LookupSetting(const EnvLookup& env, std::string_view key);

@@ -64,10 +64,36 @@ struct UnackedStats {
 }  // namespace
 
 std::string PidText(const std::string& holder, int64_t creation, uint64_t serial) {
-  const size_t slash = holder.find('/');
-  return "<" + holder.substr(0, slash) + "." + std::to_string(creation) + "." +
-         std::to_string(serial) + "." + (slash == std::string::npos ? "0" : holder.substr(slash + 1)) +
-         ">";
+  const std::string node = HolderNode(holder);
+  return "<" + node + "." + std::to_string(creation) + "." + std::to_string(serial) + "." +
+         std::to_string(HolderShard(holder, node).value_or(0)) + ">";
+}
+
+BrokerCounters& BrokerCounters::operator+=(const BrokerCounters& o) {
+  connections_opened += o.connections_opened;
+  connections_closed += o.connections_closed;
+  messages_received += o.messages_received;
+  messages_routed += o.messages_routed;
+  messages_unroutable_dropped += o.messages_unroutable_dropped;
+  messages_unroutable_returned += o.messages_unroutable_returned;
+  messages_delivered += o.messages_delivered;
+  messages_acknowledged += o.messages_acknowledged;
+  messages_redelivered += o.messages_redelivered;
+  messages_confirmed += o.messages_confirmed;
+  return *this;
+}
+
+void PutTotals(const BrokerCounters& c, plugin::NodeMetrics& m) {
+  m.connections_opened_total = c.connections_opened;
+  m.connections_closed_total = c.connections_closed;
+  m.messages_received_total = c.messages_received;
+  m.messages_routed_total = c.messages_routed;
+  m.messages_unroutable_dropped_total = c.messages_unroutable_dropped;
+  m.messages_unroutable_returned_total = c.messages_unroutable_returned;
+  m.messages_delivered_total = c.messages_delivered;
+  m.messages_acknowledged_total = c.messages_acknowledged;
+  m.messages_redelivered_total = c.messages_redelivered;
+  m.messages_confirmed_total = c.messages_confirmed;
 }
 
 std::string BrokerImpl::Pid(uint64_t serial) const {
@@ -92,19 +118,9 @@ Result<Vhost*> BrokerImpl::AdminVhost(const std::string& vhost) {
 }
 
 void BrokerImpl::CollectMetrics(plugin::NodeMetrics& m, bool per_queue) const {
-  const BrokerCounters& c = core_.counters;
   m.connections = core_.connections.size();
   m.channels = channel_count();
-  m.connections_opened_total = c.connections_opened;
-  m.connections_closed_total = c.connections_closed;
-  m.messages_received_total = c.messages_received;
-  m.messages_routed_total = c.messages_routed;
-  m.messages_unroutable_dropped_total = c.messages_unroutable_dropped;
-  m.messages_unroutable_returned_total = c.messages_unroutable_returned;
-  m.messages_delivered_total = c.messages_delivered;
-  m.messages_acknowledged_total = c.messages_acknowledged;
-  m.messages_redelivered_total = c.messages_redelivered;
-  m.messages_confirmed_total = c.messages_confirmed;
+  PutTotals(core_.counters, m);
   // Every vhost in the store, including those no client has used yet (no queues).
   for (const auto& [vname, v] : core_.vhosts) {
     for (const auto& [qname, q] : v->queues()) {

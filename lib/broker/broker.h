@@ -76,7 +76,11 @@ struct BrokerCounters {
   uint64_t messages_acknowledged = 0;
   uint64_t messages_redelivered = 0;
   uint64_t messages_confirmed = 0;
+
+  BrokerCounters& operator+=(const BrokerCounters& o);  // several shards' totals
 };
+// The counters as NodeMetrics' *_total fields.
+void PutTotals(const BrokerCounters& c, plugin::NodeMetrics& m);
 
 class Broker {
  public:

@@ -9,6 +9,7 @@
 
 #include "base/fiber.h"
 #include "base/log.h"
+#include "base/node_env.h"
 #include "broker/shards_impl.h"
 
 namespace warren::broker {
@@ -125,15 +126,8 @@ void Shards::Impl::RefreshFirst() {
 }
 
 std::optional<size_t> Shards::Impl::Sibling(const std::string& holder) const {
-  const std::string prefix = options.node_name + "/";
-  if (holder == options.node_name) return 0;
-  if (holder.rfind(prefix, 0) != 0) return std::nullopt;
-  try {
-    size_t j = std::stoul(holder.substr(prefix.size()));
-    if (j < shards.size()) return j;
-  } catch (const std::exception&) {
-  }
-  return std::nullopt;
+  auto j = HolderShard(holder, options.node_name);
+  return j && *j < shards.size() ? j : std::nullopt;
 }
 
 void Shards::Impl::CopyMembers() {
@@ -202,15 +196,8 @@ BrokerOptions Shards::Impl::OptionsFor(size_t i) {
 Status Shards::Prepare(meta::Store& store, const std::string& node, size_t count) {
   // The shard a holder name of this node names, if beyond `count`.
   auto beyond = [&](const std::string& holder) -> std::optional<size_t> {
-    const std::string prefix = node + "/";
-    if (holder.rfind(prefix, 0) != 0) return std::nullopt;
-    size_t j = 0;
-    try {
-      j = std::stoul(holder.substr(prefix.size()));
-    } catch (const std::exception&) {
-      return std::nullopt;
-    }
-    return j >= count ? std::optional<size_t>(j) : std::nullopt;
+    auto j = HolderShard(holder, node);
+    return j && *j >= count ? j : std::nullopt;
   };
   std::vector<meta::json> stale;
   size_t needed = 0;
@@ -238,10 +225,6 @@ Status Shards::Prepare(meta::Store& store, const std::string& node, size_t count
   for (const auto& c : stale)
     if (Status s = store.Submit(c); !s.ok()) return s;
   return Status::OK();
-}
-
-std::string Shards::HolderName(const std::string& node, size_t i) {
-  return i == 0 ? node : node + "/" + std::to_string(i);
 }
 
 Shards::Shards(asio::io_context& io, meta::Store& store, BrokerOptions options, size_t count)

@@ -56,8 +56,6 @@ class Shards : public Broker {
   // naming it and the shard count that serves it (its messages are in that shard's
   // directory).
   static Status Prepare(meta::Store& store, const std::string& node, size_t count);
-  // Shard i's holder name: the node's name for shard 0, "<node>/<i>" after.
-  static std::string HolderName(const std::string& node, size_t i);
   // Runs task(engine) on shard i's loop, once its engine exists.
   void Post(size_t i, std::function<void(Broker&)> task);
   // Shard 0's engine, on the node's loop.

@@ -18,13 +18,7 @@ void Shards::ForEach(const std::function<void(Broker&)>& f) const {
 nlohmann::json Shards::Gather(const std::function<nlohmann::json(Broker&)>& list) const {
   nlohmann::json out = nlohmann::json::array();
   ForEach([&](Broker& b) {
-    for (auto& row : list(b)) {
-      // Rows name the node, not the shard.
-      if (row.is_object() && row.contains("node") && row["node"].is_string() &&
-          impl_->Sibling(row["node"].get<std::string>()))
-        row["node"] = impl_->options.node_name;
-      out.push_back(std::move(row));
-    }
+    for (auto& row : list(b)) out.push_back(std::move(row));
   });
   return out;
 }
@@ -74,24 +68,13 @@ void Shards::SetAlarm(const std::string& reason) {
 
 const BrokerCounters& Shards::counters() const {
   BrokerCounters sum;
-  ForEach([&](Broker& b) {
-    const BrokerCounters& c = b.counters();
-    sum.connections_opened += c.connections_opened;
-    sum.connections_closed += c.connections_closed;
-    sum.messages_received += c.messages_received;
-    sum.messages_routed += c.messages_routed;
-    sum.messages_unroutable_dropped += c.messages_unroutable_dropped;
-    sum.messages_unroutable_returned += c.messages_unroutable_returned;
-    sum.messages_delivered += c.messages_delivered;
-    sum.messages_acknowledged += c.messages_acknowledged;
-    sum.messages_redelivered += c.messages_redelivered;
-    sum.messages_confirmed += c.messages_confirmed;
-  });
+  ForEach([&](Broker& b) { sum += b.counters(); });
   totals_ = sum;
   return totals_;
 }
 
 void Shards::CollectMetrics(plugin::NodeMetrics& m, bool per_queue) const {
+  BrokerCounters totals;
   ForEach([&](Broker& b) {
     plugin::NodeMetrics s;
     b.CollectMetrics(s, per_queue);
@@ -101,18 +84,10 @@ void Shards::CollectMetrics(plugin::NodeMetrics& m, bool per_queue) const {
     m.queue_count += s.queue_count;
     m.messages_ready += s.messages_ready;
     m.messages_unacked += s.messages_unacked;
-    m.connections_opened_total += s.connections_opened_total;
-    m.connections_closed_total += s.connections_closed_total;
-    m.messages_received_total += s.messages_received_total;
-    m.messages_routed_total += s.messages_routed_total;
-    m.messages_unroutable_dropped_total += s.messages_unroutable_dropped_total;
-    m.messages_unroutable_returned_total += s.messages_unroutable_returned_total;
-    m.messages_delivered_total += s.messages_delivered_total;
-    m.messages_acknowledged_total += s.messages_acknowledged_total;
-    m.messages_redelivered_total += s.messages_redelivered_total;
-    m.messages_confirmed_total += s.messages_confirmed_total;
     for (auto& q : s.queues) m.queues.push_back(std::move(q));
+    totals += b.counters();
   });
+  PutTotals(totals, m);
 }
 
 size_t Shards::connection_count() const {

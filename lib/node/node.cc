@@ -4,16 +4,13 @@
 #include <signal.h>
 #include <malloc.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <asio.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <thread>
 
 #include "auth/password.h"
 #include "base/bytes.h"
@@ -23,6 +20,7 @@
 #include "control/server.h"
 #include "meta/store.h"
 #include "node/config.h"
+#include "node/facts.h"
 #include "net/tcp_listeners.h"
 #include "node/resources.h"
 #include "base/version.h"
@@ -39,19 +37,6 @@ namespace {
 namespace fs = std::filesystem;
 using control::AppState;
 using json = nlohmann::json;
-
-// "gcc 12.2.0" / "clang 16.0.6": the compiler that built this node.
-std::string CompilerName() {
-#if defined(__clang__)
-  return "clang " + std::to_string(__clang_major__) + "." + std::to_string(__clang_minor__) + "." +
-         std::to_string(__clang_patchlevel__);
-#elif defined(__GNUC__)
-  return "gcc " + std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
-         std::to_string(__GNUC_PATCHLEVEL__);
-#else
-  return "unknown compiler";
-#endif
-}
 
 // The shared secret for clustering: created once, 20 upper-case letters, mode 0400,
 // like Erlang's cookie.
@@ -252,73 +237,20 @@ class NodeImpl : public control::NodeApi {
   }
 
   json facts() const override {
-    utsname u{};
-    ::uname(&u);
-    const FdCounts fds = ReadFdCounts();
-    const MemoryBreakdown mem = ReadMemoryBreakdown();
     std::set<int> ports;
     if (listeners_)
       for (const auto& b : listeners_->bound()) ports.insert(b.port);
-    auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
-        std::chrono::steady_clock::now() - started_);
-    json breakdown = json::array();
-    for (const auto& [name, bytes] : mem.categories) breakdown.push_back(json::array({name, bytes}));
-    json watermark = config_.memory_high_watermark_absolute > 0
-                         ? json{{"absolute", config_.memory_high_watermark_absolute}}
-                         : json{{"relative", config_.memory_high_watermark}};
-    const unsigned cores = std::thread::hardware_concurrency();
-    return json{
-        {"node", env_.node.full()},
-        {"pid", ::getpid()},
-        {"os", std::string(u.sysname)},
-        {"os_release", std::string(u.release)},
-        {"uptime_seconds", uptime.count()},
-        {"version", kVersion},
-        {"rabbitmq_version", kRabbitmqCompatVersion},
-        {"runtime", std::string("warren ") + kVersion + " [" + CompilerName() + "] [C++" +
-                        std::to_string(__cplusplus / 100 % 100) + "] [" +
-                        std::to_string(sizeof(void*) * 8) + "-bit] [cores:" +
-                        std::to_string(cores) + "]"},
-        // Password hashing uses warren's own SHA-256 (lib/base/bytes.h); no TLS library.
-        {"crypto_lib", "built-in SHA-256"},
-        {"data_dir", env_.data_dir},
-        {"metadata_dir", MetadataDir()},
-        {"log_file", env_.log_file},
-        {"config_files", env_.config_file.empty() ? json::array() : json::array({env_.config_file})},
-        {"enabled_plugins_file", env_.enabled_plugins_file},
-        {"plugins_dir", env_.plugins_dir},
-        {"control_socket", env_.control_socket},
-        {"pid_file", env_.pid_file},
-        {"cookie_file", env_.cookie_file},
-        {"memory",
-         {{"rss", mem.rss},
-          {"peak_rss", ReadProcStatus("VmHWM") * 1024},
-          {"allocated", mem.allocated},
-          {"used", mem.used},
-          {"strategy", "rss"},
-          {"breakdown", breakdown},
-          {"total", TotalMemoryBytes()},
-          {"watermark", watermark},
-          {"watermark_relative", config_.memory_high_watermark},
-          {"limit", MemoryLimit()}}},
-        {"disk", {{"free", DiskFreeBytes(env_.data_dir)}, {"limit", DiskLimit()}}},
-        // Sockets share the descriptor limit: warren reserves none for other files.
-        {"file_descriptors",
-         {{"used", fds.total},
-          {"limit", fds.limit},
-          {"sockets_used", fds.sockets},
-          {"sockets_limit", fds.limit}}},
-        {"threads", ThreadCount()},
-        {"threads_limit", ThreadLimit()},
-        {"connections", EstablishedConnections(ports, fds.socket_inodes)},
-    };
+    return NodeFacts(env_, config_,
+                     std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::steady_clock::now() - started_),
+                     ports, MetadataDir());
   }
 
   json config() const override { return EffectiveSettings(config_); }
 
  private:
   // warren.shards (docs/amqp.md, "Shards").
-  size_t ShardCount() const { return size_t(std::max(config_.shards, 1)); }
+  size_t ShardCount() const { return size_t(config_.shards); }  // 1 to 256, checked
 
   broker::BrokerOptions BrokerOptionsFromConfig() const {
     broker::BrokerOptions o;
@@ -375,9 +307,9 @@ class NodeImpl : public control::NodeApi {
     m.uptime_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     m.running = app_ == AppState::kRunning;
     m.resident_memory_bytes = ReadProcStatus("VmRSS") * 1024;
-    m.resident_memory_limit_bytes = MemoryLimit();
+    m.resident_memory_limit_bytes = MemoryLimit(config_);
     m.disk_free_bytes = DiskFreeBytes(env_.data_dir);
-    m.disk_free_limit_bytes = DiskLimit();
+    m.disk_free_limit_bytes = DiskLimit(config_);
     const FdCounts fds = ReadFdCounts();
     m.open_fds = fds.total;
     m.max_fds = fds.limit;
@@ -455,17 +387,6 @@ class NodeImpl : public control::NodeApi {
   std::string MetadataDir() const { return env_.data_dir + "/meta"; }
   std::string MessageStoreDir() const { return env_.data_dir + "/msg_store"; }
 
-  uint64_t DiskLimit() const {
-    if (config_.disk_free_limit_relative > 0)
-      return uint64_t(double(TotalMemoryBytes()) * config_.disk_free_limit_relative);
-    return config_.disk_free_limit;
-  }
-
-  uint64_t MemoryLimit() const {
-    if (config_.memory_high_watermark_absolute > 0) return config_.memory_high_watermark_absolute;
-    return uint64_t(double(TotalMemoryBytes()) * config_.memory_high_watermark);
-  }
-
   void ScheduleMonitor() {
     monitor_.expires_after(std::chrono::seconds(1));
     monitor_.async_wait([this](std::error_code ec) {
@@ -525,8 +446,8 @@ class NodeImpl : public control::NodeApi {
   }
 
   void CheckResources() {
-    bool mem = ReadProcStatus("VmRSS") * 1024 > MemoryLimit();
-    bool disk = DiskFreeBytes(env_.data_dir) < DiskLimit();
+    bool mem = ReadProcStatus("VmRSS") * 1024 > MemoryLimit(config_);
+    bool disk = DiskFreeBytes(env_.data_dir) < DiskLimit(config_);
     if (mem != memory_alarm_)
       log::Warning(std::string("memory resource limit alarm ") + (mem ? "set" : "cleared"));
     if (disk != disk_alarm_)

@@ -26,10 +26,11 @@ def root():
     shutil.rmtree(d, ignore_errors=True)
 
 
-def make_nodes(root, count):
+def make_nodes(root, count, config=None):
+    """Starts `count` more nodes (with `config`, when given); every node of the root."""
     d, nodes = root
     for i in range(count):
-        n = Node(root=d)
+        n = Node(root=d, config=config)
         n.start()
         nodes.append(n)
     return nodes
@@ -171,13 +172,8 @@ def test_members_running_several_shards_use_each_others_queues(root):
     the shards in turn, each declares a queue there, and clients of the other member
     publish to and consume from all of them."""
     import pika
-    d, nodes = root
-    seed = Node(root=d, config="warren.shards: 3\n")
-    seed.start()
-    nodes.append(seed)
-    n2 = Node(root=d, config="warren.shards: 2\n")
-    n2.start()
-    nodes.append(n2)
+    seed = make_nodes(root, 1, "warren.shards: 3\n")[-1]
+    n2 = make_nodes(root, 1, "warren.shards: 2\n")[-1]
     join(n2, seed)
 
     def connect(node):
@@ -279,13 +275,7 @@ def test_a_sharded_member_killed_comes_back_with_every_shards_queues(root):
     """Durable queues on both shards of a member survive its kill -9 with every
     confirmed message; meanwhile the other member names the node that is down."""
     import pika
-    d, nodes = root
-    seed = Node(root=d, config="warren.shards: 2\n")
-    seed.start()
-    nodes.append(seed)
-    n2 = Node(root=d, config="warren.shards: 2\n")
-    n2.start()
-    nodes.append(n2)
+    seed, n2 = make_nodes(root, 2, "warren.shards: 2\n")
     join(n2, seed)
     # A third member keeps the majority while the seed is down (no pause_minority).
     join(make_nodes(root, 1)[-1], seed)

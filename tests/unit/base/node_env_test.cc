@@ -78,4 +78,21 @@ TEST_CASE("node_env: the cookie file is read without its line end; an empty one 
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("node_env: holder names name a node and one of its shards", "[base]") {
+  CHECK(HolderName("a@h", 0) == "a@h");
+  CHECK(HolderName("a@h", 3) == "a@h/3");
+  CHECK(HolderNode("a@h/3") == "a@h");
+  CHECK(HolderNode("a@h") == "a@h");
+  CHECK(HolderShard("a@h", "a@h") == 0);
+  CHECK(HolderShard("a@h/3", "a@h") == 3);
+  CHECK(HolderShard(HolderName("a@h", 12), "a@h") == 12);
+  // Another node, or no shard number: none of this node's.
+  CHECK_FALSE(HolderShard("b@h/1", "a@h"));
+  CHECK_FALSE(HolderShard("a@hx/1", "a@h"));
+  CHECK_FALSE(HolderShard("a@h/", "a@h"));
+  CHECK_FALSE(HolderShard("a@h/x", "a@h"));
+  CHECK_FALSE(HolderShard("a@h/1x", "a@h"));
+  CHECK_FALSE(HolderShard("a@h/-1", "a@h"));
+}
+
 }  // namespace warren
