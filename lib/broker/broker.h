@@ -25,6 +25,8 @@ class View;
 
 namespace warren::broker {
 
+struct Handover;  // a client connection moving between shards (handover.h)
+
 // How listings name a connection, channel or queue process of `holder`, as Erlang
 // prints a pid: "<node.creation.serial.shard>".
 std::string PidText(const std::string& holder, int64_t creation, uint64_t serial);
@@ -62,6 +64,9 @@ struct BrokerOptions {
   std::shared_ptr<class Tally> tally;
   // With shards: whether `holder` names another shard of this node (shards.h).
   std::function<bool(const std::string& holder)> is_shard;
+  // With shards: gives a client connection to the shard `holder` (handover.h), whose
+  // engine Adopts it. Called on the engine's thread.
+  std::function<void(const std::string& holder, std::shared_ptr<Handover>)> hand_over;
 };
 
 // Totals since boot, for status and metrics.
@@ -90,6 +95,8 @@ class Broker {
 
   // Takes ownership of an accepted TCP socket and serves it.
   virtual void Accept(int fd) = 0;
+  // Serves a client connection another shard handed over (BrokerOptions::hand_over).
+  virtual void Adopt(std::shared_ptr<Handover> connection) = 0;
   // Takes ownership of a peer link member `node` opened to use this node's queues.
   virtual void AcceptPeer(const std::string& node, int fd) = 0;
   // Fault injection (tests of partitions): drops the peer links with `nodes`, as if

@@ -52,6 +52,16 @@ class BrokerImpl : public Broker {
   }
 
   void Accept(int fd) override {
+    if (auto c = ConnectionOn(fd)) c->Start();
+  }
+
+  void Adopt(std::shared_ptr<Handover> h) override {
+    if (auto c = ConnectionOn(std::exchange(h->fd, -1))) c->Adopt(*h);
+  }
+
+  // A connection on client socket `fd`, which it owns; null (the socket closed) when
+  // the socket cannot be used.
+  std::shared_ptr<Connection> ConnectionOn(int fd) {
     asio::ip::tcp::socket socket(core_.io);
     std::error_code ec;
     sockaddr_storage addr{};
@@ -60,9 +70,9 @@ class BrokerImpl : public Broker {
     socket.assign(addr.ss_family == AF_INET6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), fd, ec);
     if (ec) {
       ::close(fd);
-      return;
+      return nullptr;
     }
-    std::make_shared<Connection>(core_, std::move(socket))->Start();
+    return std::make_shared<Connection>(core_, std::move(socket));
   }
 
   void AcceptPeer(const std::string& node, int fd) override {

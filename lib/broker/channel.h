@@ -15,6 +15,7 @@
 
 #include "amqp/frame.h"
 #include "broker/confirms.h"
+#include "broker/handover.h"
 #include "broker/queue.h"
 
 namespace warren::broker {
@@ -29,6 +30,8 @@ bool IsReplyQueue(const std::string& name);
 class Channel : public ConsumerSink {
  public:
   Channel(Connection& conn, ChannelId id);
+  // The channel as it was on the shard the connection moved from (handover.cc).
+  Channel(Connection& conn, const ChannelState& state);
   ~Channel();
 
   ChannelId id() const { return id_; }
@@ -60,6 +63,16 @@ class Channel : public ConsumerSink {
   // Direct reply-to: a reply published to "amq.rabbitmq.reply-to.<token>" goes straight
   // to this channel's reply consumer, without a queue and without acknowledgement.
   void DeliverReply(const Message& m);
+
+  // Moving the connection to another shard (handover.cc).
+  // The holder of the queues method `m` uses: "" for this shard's (or a queue `m`
+  // creates, or another member's, or several holders'); nullopt when `m` uses no queue
+  // that exists.
+  std::optional<std::string> HolderUsed(const amqp::Method& m);
+  // Nothing of the channel is tied to this shard: no consumers, unacknowledged
+  // deliveries, confirms due, transaction work or publish in progress.
+  bool Movable() const;
+  ChannelState Save() const;
 
   // Read-only views for the admin listings.
   uint64_t serial() const override { return serial_; }

@@ -9,10 +9,6 @@
 namespace warren::broker {
 namespace {
 
-// An idle connection holds a small read buffer; one whose reads keep filling it (a busy
-// publisher) doubles it up to kMaxReadBuffer, so a read takes many frames at once.
-constexpr size_t kMinReadBuffer = 4 << 10;
-constexpr size_t kMaxReadBuffer = 256 << 10;
 // Beyond this much unsent output the connection stops reading: a client that does not
 // read what it is sent cannot make the broker buffer without bound.
 constexpr size_t kInputPauseWater = 16 << 20;
@@ -111,7 +107,9 @@ void Connection::Process() {
   if (!HandleEvents(events_)) return;
   if (state_ == State::kDead) return;
   if (!decoded.ok()) {
-    if (state_ != State::kClosing) ConnectionError(decoded.status(), nullptr);
+    // While moving, the error comes after the events held: the next shard reports it.
+    if (moving_) input_error_ = decoded.status();
+    else if (state_ != State::kClosing) ConnectionError(decoded.status(), nullptr);
     in_len_ = 0;
   } else {
     used += *decoded;
@@ -125,14 +123,7 @@ bool Connection::HandleEvents(std::vector<amqp::FrameEvent>& events) {
   for (size_t i = 0; i < events.size(); ++i) {
     if (state_ == State::kDead) return false;
     if (suspended_) {
-      // Held until the answer is in; body bytes are borrowed from the input buffer.
-      for (size_t j = i; j < events.size(); ++j) {
-        if (auto* b = std::get_if<amqp::BodyEvent>(&events[j])) {
-          held_bytes_.emplace_back(b->bytes);
-          b->bytes = held_bytes_.back();
-        }
-        held_.push_back(std::move(events[j]));
-      }
+      HoldFrom(events, i);
       return true;
     }
     auto& e = events[i];
@@ -149,8 +140,26 @@ bool Connection::HandleEvents(std::vector<amqp::FrameEvent>& events) {
                                                            : nullptr);
       return true;
     }
+    if (given_back_) {
+      // The connection moves: this event is handled on the shard it moves to.
+      given_back_ = false;
+      HoldFrom(events, i);
+      return true;
+    }
   }
   return state_ != State::kDead;
+}
+
+void Connection::HoldFrom(std::vector<amqp::FrameEvent>& events, size_t i) {
+  // Held until the answer is in (or the move is done); body bytes are borrowed from
+  // the input buffer.
+  for (size_t j = i; j < events.size(); ++j) {
+    if (auto* b = std::get_if<amqp::BodyEvent>(&events[j])) {
+      held_bytes_.emplace_back(b->bytes);
+      b->bytes = held_bytes_.back();
+    }
+    held_.push_back(std::move(events[j]));
+  }
 }
 
 void Connection::EndBatch() {
@@ -160,6 +169,7 @@ void Connection::EndBatch() {
   for (auto& [id, ch] : channels_) ch->FlushConfirms();
   if (core_.alarm && published_ && !alarm_blocked_) AlarmChanged();
   Flush();
+  MaybeHandOver();
 }
 
 void Connection::Resume(Channel& ch, const Status& error, const amqp::Method* m) {
@@ -308,6 +318,7 @@ Status Connection::HandleChannelMethod(ChannelId id, amqp::Method& m) {
     return Status::OK();
   }
   if (ch.closing()) return Status::OK();
+  if (!placed_ && core_.options.hand_over && MoveFor(ch, m)) return Status::OK();
   Status s = ch.OnMethod(m);
   if (!s.ok()) return ChannelError(ch, s, &m);
   return Status::OK();
@@ -335,6 +346,13 @@ void Connection::ConnectionError(const Status& error, const amqp::Method* m) {
   log::Error("closing AMQP connection " + peer_ + (user_.empty() ? "" : " (user '" + user_ + "')") +
              ": " + text);
   auto [class_id, method_id] = MethodIds(m);
+  if (std::exchange(moving_, false)) {
+    // It closes here instead: the input held for the move no longer counts, and
+    // close-ok must be read.
+    suspended_ = false;
+    held_.clear();
+    held_bytes_.clear();
+  }
   for (auto& [id, ch] : channels_) ch->Release();
   channels_.clear();
   ChannelsClosed();
@@ -438,6 +456,11 @@ void Connection::Flush() {
     }
     if (self->close_after_write_ && self->out_.empty()) {
       self->Shutdown();
+      return;
+    }
+    if (self->moving_) {
+      self->Flush();
+      self->MaybeHandOver();
       return;
     }
     if (was_blocked && !self->write_blocked())

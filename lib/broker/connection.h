@@ -18,6 +18,7 @@
 #include "auth/permissions.h"
 #include "broker/channel.h"
 #include "broker/core.h"
+#include "broker/handover.h"
 
 namespace warren::broker {
 
@@ -34,6 +35,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ~Connection();
 
   void Start();
+  // Serves a connection another shard of the node handed over (handover.h), from
+  // where it left off.
+  void Adopt(Handover& h);
   // Server-initiated close: connection.close with `code` and `text`, then the socket.
   void CloseWith(uint16_t code, const std::string& text);
   // The broker is going away: writes what output it can without waiting, then closes.
@@ -79,6 +83,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Status CheckTopic(Access access, const std::string& exchange, const std::string& key);
 
   static constexpr size_t kWriteHighWater = 4 << 20;
+  // An idle connection holds a small read buffer; one whose reads keep filling it (a
+  // busy publisher) doubles it up to kMaxReadBuffer, so a read takes many frames at once.
+  static constexpr size_t kMinReadBuffer = 4 << 10;
+  static constexpr size_t kMaxReadBuffer = 256 << 10;
 
   // Read-only views for the admin listings.
   uint64_t serial() const { return serial_; }
@@ -123,6 +131,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Handles `events` in order until one suspends the connection (the rest are then
   // held, their borrowed bytes copied) or fails. False when the connection died.
   bool HandleEvents(std::vector<amqp::FrameEvent>& events);
+  // Keeps events[i..] for later, copying the bytes they borrow.
+  void HoldFrom(std::vector<amqp::FrameEvent>& events, size_t i);
   void EndBatch();
   Status Handle(amqp::FrameEvent& event);
   Status HandleConnectionMethod(amqp::Method& m);
@@ -147,6 +157,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Send(ChannelId ch, const amqp::Method& m);
   void Flush();
   void Shutdown();  // releases channels and closes the socket
+
+  // Moving to the shard holding the queues the connection uses (handover.cc).
+  // Before `m` runs on `ch`: true when the connection is moving and gives `m` back, to
+  // be handled on the shard it moves to.
+  bool MoveFor(Channel& ch, const amqp::Method& m);
+  // Moves once the output is written: the socket and the rest go to the other shard,
+  // and this connection ends without being counted as closed.
+  void MaybeHandOver();
+  void HandOver();
   void StartHeartbeats();
   void OnHeartbeatTick();
 
@@ -195,6 +214,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   std::map<uint16_t, std::unique_ptr<Channel>> channels_;
 
+  bool placed_ = false;         // on the shard it stays on (handover.h)
+  bool moving_ = false;         // handing over to move_to_ once the output is out
+  bool given_back_ = false;     // the event being handled is to be held
+  std::string move_to_;
+  std::optional<Status> input_error_;  // a decoding error found while moving
+
   // Bookkeeping for the admin listings (after socket_, from which the endpoints come).
   static asio::ip::tcp::endpoint EndpointOf(const asio::ip::tcp::socket& s, bool local) {
     std::error_code ec;
@@ -203,7 +228,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const uint64_t serial_ = NextSerial();
   const asio::ip::tcp::endpoint local_ = EndpointOf(socket_, true);
   const asio::ip::tcp::endpoint remote_ = EndpointOf(socket_, false);
-  const int64_t connected_at_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+  int64_t connected_at_ = std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::system_clock::now().time_since_epoch())
                                     .count();
   amqp::FieldTable client_properties_;

@@ -160,6 +160,14 @@ BrokerOptions Shards::Impl::OptionsFor(size_t i) {
   }
   o.tally = tally;
   o.is_shard = [this](const std::string& holder) { return Sibling(holder).has_value(); };
+  o.hand_over = [this](const std::string& holder, std::shared_ptr<Handover> h) {
+    // Without such a shard (or once the shards stop) the handover is dropped, and with
+    // it the socket.
+    const size_t j = Sibling(holder).value_or(0);
+    ToShard(j, [this, j, h = std::move(h)] {
+      if (shards[j]->engine) shards[j]->engine->Adopt(h);
+    });
+  };
   o.dial_peer = [this, i, self](const std::string&, const std::string& to,
                                 std::function<void(int, std::string)> done) {
     auto j = Sibling(to);
@@ -301,6 +309,8 @@ void Shards::Post(size_t i, std::function<void(Broker&)> task) {
 }
 
 Broker& Shards::first() { return *impl_->shards[0]->engine; }
+
+void Shards::Adopt(std::shared_ptr<Handover> connection) { first().Adopt(std::move(connection)); }
 
 void Shards::Accept(int fd) {
   Impl& m = *impl_;

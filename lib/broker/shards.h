@@ -62,6 +62,8 @@ class Shards : public Broker {
   Broker& first();
   // Hands an accepted client socket to the next shard, round robin.
   void Accept(int fd) override;
+  // A connection moving between shards goes to shard 0 (shards move them themselves).
+  void Adopt(std::shared_ptr<Handover> connection) override;
 
   // Broker, for the node (shards_admin.cc).
   // A link from holder `node` to shard 0.

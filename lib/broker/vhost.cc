@@ -403,6 +403,12 @@ void Vhost::RouteFrom(const Exchange& x, const std::string& key, const amqp::Fie
   scratch_.resize(start);
 }
 
+void Vhost::RouteKey(const Exchange& exchange, const std::string& routing_key,
+                     std::vector<Queue*>& out) {
+  std::vector<const Exchange*> visited;
+  RouteFrom(exchange, routing_key, nullptr, visited, out);
+}
+
 void Vhost::Route(const Exchange& exchange, const Message& m, std::vector<Queue*>& out) {
   std::vector<const Exchange*> visited;
   const amqp::FieldTable* headers = m.properties.headers ? &*m.properties.headers : nullptr;

@@ -124,6 +124,10 @@ class Vhost {
   // exchange's bindings, exchange-to-exchange bindings, the CC and BCC headers, and the
   // alternate exchange when nothing else matched.
   void Route(const Exchange& exchange, const Message& message, std::vector<Queue*>& out);
+  // The queues a message with `routing_key` and no headers reaches through the
+  // exchange's bindings alone (no CC, BCC or alternate exchange): where a publisher's
+  // messages go, as far as its publish method tells.
+  void RouteKey(const Exchange& exchange, const std::string& routing_key, std::vector<Queue*>& out);
 
   // Republishes `entry` to the queue's dead-letter exchange with an x-death record;
   // drops it when the queue has none (or it does not exist).

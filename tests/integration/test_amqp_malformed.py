@@ -10,28 +10,12 @@ import pika
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from amqp_fixture import connect, node_fixture, read_frame  # noqa: E402
+from amqp_fixture import (connect, frame, longstr, method, node_fixture, read_frame,  # noqa: E402
+                          shortstr)
 
 
 # A short handshake timeout so the silent-client case does not take 10 s.
 node = node_fixture("handshake_timeout: 1000\n")
-
-
-def shortstr(s):
-    b = s.encode()
-    return bytes([len(b)]) + b
-
-
-def longstr(b):
-    return struct.pack(">I", len(b)) + b
-
-
-def frame(ftype, channel, payload):
-    return struct.pack(">BHI", ftype, channel, len(payload)) + payload + b"\xce"
-
-
-def method(channel, class_id, method_id, args=b""):
-    return frame(1, channel, struct.pack(">HH", class_id, method_id) + args)
 
 
 def opened(node, frame_max=131072):

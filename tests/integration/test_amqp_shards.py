@@ -4,13 +4,16 @@ connection uses every queue. Two connections opened one after the other are on
 different shards, whichever shard the first one landed on."""
 import json
 import os
+import struct
 import sys
+import time
 
 import pika
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from amqp_fixture import connect, eventually, pump  # noqa: E402
+from amqp_fixture import (connect, eventually, frame, longstr, method, pump,  # noqa: E402
+                          raw_connect, read_frame, shortstr, table)
 from warren_node import Node  # noqa: E402
 
 
@@ -224,3 +227,168 @@ def test_connection_and_channel_limits_count_every_shard(node):
     for _ in range(3):
         c.channel()
     c.close()
+
+
+def shard_of(pid):
+    """The shard in a pid "<node.creation.serial.shard>"."""
+    return int(pid.rstrip(">").rsplit(".", 1)[1])
+
+
+def shards_by_name(node):
+    """Each connection's shard, by the connection_name its client gave."""
+    return {c["client_properties"].get("connection_name"): shard_of(c["pid"])
+            for c in rows(node, "list_connections", "pid", "client_properties")}
+
+
+def named(node, name):
+    return connect(node, client_properties={"connection_name": name})
+
+
+def test_a_connection_moves_to_the_shard_holding_the_queue_it_uses(node):
+    setup = named(node, "setup")
+    setup.channel().queue_declare("work", durable=True)
+    home = shard_of(rows(node, "list_queues", "name", "pid")[0]["pid"])
+    # Connections land on the shards in turn: of the next two, one lands elsewhere;
+    # each moves to the queue's shard when it first uses the queue, with what its
+    # channels had set up before (prefetch, confirms).
+    consumer, producer = named(node, "consumer"), named(node, "producer")
+    assert set(shards_by_name(node).values()) == {0, 1}
+    cch = consumer.channel()
+    cch.basic_qos(prefetch_count=7)
+    got = []
+    cch.basic_consume("work", lambda ch, m, p, body: got.append((m.delivery_tag, body)))
+    pch = producer.channel()
+    pch.confirm_delivery()
+    bodies = [f"m{i}".encode() for i in range(300)]
+    for b in bodies:  # pika checks each confirm's delivery tag against its publish
+        pch.basic_publish("", "work", b, pika.BasicProperties(delivery_mode=2), mandatory=True)
+    assert shards_by_name(node) == {"setup": home, "consumer": home, "producer": home}
+    chans = rows(node, "list_channels", "prefetch_count", "confirm", "consumer_count")
+    assert {(c["prefetch_count"], c["confirm"], c["consumer_count"]) for c in chans} >= {
+        (7, False, 1), (0, True, 0)}
+    # The prefetch set before the move holds: seven at a time until they are acked.
+    pump(consumer, lambda: len(got) == 7)
+    pump(consumer, lambda: False, timeout=0.3)
+    assert len(got) == 7
+    while len(got) < 300:
+        cch.basic_ack(len(got), multiple=True)
+        n = min(len(got) + 7, 300)
+        pump(consumer, lambda: len(got) == n)
+        assert len(got) == n
+    assert [b for _, b in got] == bodies
+    assert [t for t, _ in got] == list(range(1, 301))
+    # Once on its shard, a connection stays there, whatever it uses next.
+    elsewhere = named(node, "elsewhere")
+    elsewhere.channel().queue_declare("other")
+    other_shard = shards_by_name(node)["elsewhere"]
+    pch.basic_publish("", "other", b"x")
+    assert shards_by_name(node)["producer"] == home
+    assert shards_by_name(node)["elsewhere"] == other_shard
+    assert len(rows(node, "list_connections", "name")) == 4
+    for c in (setup, consumer, producer, elsewhere):
+        c.close()
+    assert eventually(lambda: rows(node, "list_connections", "name") == [])
+
+
+def test_a_moved_connection_counts_once_towards_the_limits(node):
+    ok(node.ctl("add_user", "mu", "pw"))
+    ok(node.ctl("set_permissions", "mu", ".*", ".*", ".*"))
+    ok(node.ctl("set_user_limits", "mu", '{"max-connections": 2, "max-channels": 3}'))
+    connect(node).channel().queue_declare("held")
+    creds = pika.PlainCredentials("mu", "pw")
+
+    def user_connection():
+        return pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", node.port,
+                                                                 credentials=creds))
+    a, b = user_connection(), user_connection()
+    for c in (a, b):  # one of them moves
+        c.channel().queue_declare("held", passive=True)
+    with pytest.raises(pika.exceptions.ProbableAccessDeniedError):
+        user_connection()
+    a.channel()
+    with pytest.raises(pika.exceptions.ConnectionClosedByBroker) as e:
+        a.channel()
+    assert e.value.reply_code == 530
+    b.close()
+    # What the closed connections held is counted no more, on either shard.
+    c, d = user_connection(), user_connection()
+    c.channel(), c.channel(), d.channel()
+    c.close()
+    d.close()
+
+
+def pipelined(node, name):
+    """A raw connection through the handshake whose next writes carry many frames."""
+    s = raw_connect(node)
+    s.sendall(b"AMQP\x00\x00\x09\x01")
+    read_frame(s)  # start
+    s.sendall(method(0, 10, 11, table({"connection_name": name}) + shortstr("PLAIN") +
+                     longstr(b"\x00guest\x00guest") + shortstr("en_US")))
+    read_frame(s)  # tune
+    s.sendall(method(0, 10, 31, struct.pack(">HIH", 2047, 131072, 0)) +
+              method(0, 10, 40, shortstr("/") + shortstr("") + b"\x00"))
+    assert read_frame(s)[2][:4] == struct.pack(">HH", 10, 41)  # open-ok
+    return s
+
+
+def publish_frames(queue, body, split=None):
+    """basic.publish on channel 1 to the default exchange, its header and its body (in
+    two frames when `split`)."""
+    head = method(1, 60, 40, b"\x00\x00" + shortstr("") + shortstr(queue) + b"\x00")
+    header = frame(2, 1, struct.pack(">HHQH", 60, 0, len(body), 0))
+    if split is None:
+        return head + header + frame(3, 1, body)
+    return head + header + frame(3, 1, body[:split]) + frame(3, 1, body[split:])
+
+
+def test_input_sent_ahead_of_a_move_is_handled_on_the_new_shard_in_order(node):
+    setup = named(node, "setup")
+    setup.channel().queue_declare("ahead")
+    home = shard_of(rows(node, "list_queues", "name", "pid")[0]["pid"])
+    # The next raw connection is on the other shard. One write carries channel.open,
+    # confirm.select and five publishes to the queue: the first publish moves the
+    # connection, and everything after it is handled there, in order. The last
+    # publish's body is cut mid-frame, so its remainder arrives at the new shard.
+    s = pipelined(node, "ahead")
+    assert shards_by_name(node)["ahead"] != home
+    body = b"x" * 3000
+    batch = (method(1, 20, 10, shortstr("")) + method(1, 85, 10, b"\x00") +
+             b"".join(publish_frames("ahead", f"p{i}".encode()) for i in range(4)) +
+             publish_frames("ahead", body, split=1000))
+    cut = len(batch) - 1500
+    s.sendall(batch[:cut])
+    time.sleep(0.3)
+    s.sendall(batch[cut:])
+    acked = 0
+    kinds = []
+    while acked < 5:
+        ftype, channel, payload = read_frame(s)
+        cls, mth = struct.unpack(">HH", payload[:4])
+        kinds.append((cls, mth))
+        if (cls, mth) == (60, 80):
+            tag, multiple = struct.unpack(">Q?", payload[4:13])
+            assert tag > acked
+            acked = tag
+    assert kinds[:2] == [(20, 11), (85, 11)]
+    assert shards_by_name(node)["ahead"] == home
+    assert drain(setup.channel(), "ahead", 5) == [b"p0", b"p1", b"p2", b"p3", body]
+    # A bad frame in the same write as a move: the methods before it are handled on
+    # the new shard, then the connection closes with 501.
+    extra = []
+    while True:  # connections land on the shards in turn: one of two lands elsewhere
+        s2 = pipelined(node, f"bad{len(extra)}")
+        if shards_by_name(node)[f"bad{len(extra)}"] != home:
+            break
+        extra.append(s2)
+    s2.sendall(method(1, 20, 10, shortstr("")) + publish_frames("ahead", b"kept") +
+               struct.pack(">BHI", 8, 0, 0) + b"\x00")
+    frames = []
+    while (f := read_frame(s2)) is not None:
+        frames.append(f)
+        if f[0] == 1 and f[2][:4] == struct.pack(">HH", 10, 50):
+            break
+    assert struct.unpack(">H", frames[-1][2][4:6])[0] == 501
+    assert drain(setup.channel(), "ahead", 1) == [b"kept"]
+    for sock in [s, s2, *extra]:
+        sock.close()
+    setup.close()

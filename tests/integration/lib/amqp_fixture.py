@@ -101,3 +101,27 @@ def read_frame(s):
         payload += chunk
     assert payload[-1] == 0xCE
     return ftype, channel, payload[:-1]
+
+
+# Frames written by hand, for tests of what clients seldom send.
+def shortstr(s):
+    b = s.encode()
+    return bytes([len(b)]) + b
+
+
+def longstr(b):
+    return struct.pack(">I", len(b)) + b
+
+
+def table(fields):
+    """A field table of string values."""
+    body = b"".join(shortstr(k) + b"S" + longstr(v.encode()) for k, v in fields.items())
+    return longstr(body)
+
+
+def frame(ftype, channel, payload):
+    return struct.pack(">BHI", ftype, channel, len(payload)) + payload + b"\xce"
+
+
+def method(channel, class_id, method_id, args=b""):
+    return frame(1, channel, struct.pack(">HH", class_id, method_id) + args)

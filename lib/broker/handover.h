@@ -1,0 +1,71 @@
+// A client connection moving to another shard of the node (DESIGN decision 5): a
+// connection goes to the shard that holds the queue it first uses, so its messages do
+// not cross between shards' loops. It moves only while nothing of it is tied to its
+// shard (no consumers, unacknowledged deliveries, pending confirms or transaction), and
+// only once; what moves is the socket, what the handshake settled, the channels'
+// settings, and the input not handled yet, starting with the method that made it move.
+// Internal to lib/broker.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "amqp/frame.h"
+#include "base/status.h"
+
+namespace warren::broker {
+
+// What a channel keeps across a move: its settings and its counters.
+struct ChannelState {
+  uint16_t id = 0;
+  bool flow_active = true;
+  uint64_t next_tag = 0;
+  uint32_t consumer_prefetch = 0;
+  uint32_t channel_prefetch = 0;
+  std::string last_queue;
+  bool confirm = false;
+  uint64_t publish_seq = 0;
+  bool tx = false;
+};
+
+struct Handover {
+  int fd = -1;  // the client's socket; closed with the handover unless taken
+  bool v6 = false;
+  std::string peer;
+  bool loopback_peer = false;
+  int64_t connected_at = 0;
+  // The handshake's outcome.
+  std::string user, vhost, auth_mechanism;
+  amqp::FieldTable client_properties;
+  uint16_t channel_max = 0;
+  uint32_t frame_max = 0;
+  uint16_t heartbeat = 0;
+  bool cancel_notify = false, auth_failure_close = false, blocked_notify = false;
+  bool published = false;
+  // The connection stays counted in its vhost's and user's limits, and its channels.
+  int64_t tallied_channels = 0;
+  uint64_t recv_oct = 0, recv_cnt = 0, send_oct = 0, send_cnt = 0;
+  std::vector<ChannelState> channels;
+  // Input: decoded events not handled yet (body bytes in `held_bytes`), the decoder's
+  // state (a content half received), the bytes of a partial frame, and the error the
+  // decoder found after the events, if any.
+  std::vector<amqp::FrameEvent> held;
+  std::deque<std::string> held_bytes;
+  amqp::FrameDecoder decoder;
+  std::string input;
+  std::optional<Status> input_error;
+
+  Handover() = default;
+  Handover(const Handover&) = delete;
+  Handover& operator=(const Handover&) = delete;
+  ~Handover() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace warren::broker
