@@ -201,32 +201,35 @@ BrokerOptions Shards::Impl::OptionsFor(size_t i) {
   return o;
 }
 
+size_t Shards::Needed(const meta::Store& store, const std::string& node) {
+  size_t needed = 0;
+  for (const auto& [key, q] : store.state().queues())
+    if (auto j = HolderShard(q.node, node); j && q.durable) needed = std::max(needed, *j + 1);
+  return needed;
+}
+
 Status Shards::Prepare(meta::Store& store, const std::string& node, size_t count) {
   // The shard a holder name of this node names, if beyond `count`.
   auto beyond = [&](const std::string& holder) -> std::optional<size_t> {
     auto j = HolderShard(holder, node);
     return j && *j >= count ? j : std::nullopt;
   };
-  std::vector<meta::json> stale;
-  size_t needed = 0;
-  std::string example;
-  for (const auto& [key, q] : store.state().queues()) {
-    auto j = beyond(q.node);
-    if (!j) continue;
-    if (!q.durable) {
-      stale.push_back({{"op", "queue.delete"}, {"vhost", q.vhost}, {"name", q.name}});
-    } else if (*j + 1 > needed) {
-      needed = *j + 1;
-      example = "queue '" + q.name + "' in vhost '" + q.vhost + "'";
-    }
-  }
-  if (needed > 0)
+  if (const size_t needed = Needed(store, node); needed > count) {
+    std::string example;
+    for (const auto& [key, q] : store.state().queues())
+      if (q.durable && HolderShard(q.node, node) == needed - 1)
+        example = "queue '" + q.name + "' in vhost '" + q.vhost + "'";
     return Status::Precondition("durable " + example + " is held by shard " +
                                     std::to_string(needed - 1) + ", which warren.shards: " +
                                     std::to_string(count) +
                                     " does not start; set warren.shards to at least " +
                                     std::to_string(needed) + " to serve its messages",
                                 "shards");
+  }
+  std::vector<meta::json> stale;
+  for (const auto& [key, q] : store.state().queues())
+    if (!q.durable && beyond(q.node))
+      stale.push_back({{"op", "queue.delete"}, {"vhost", q.vhost}, {"name", q.name}});
   for (const auto& [key, x] : store.state().exchanges())
     if (!x.durable && beyond(x.node))
       stale.push_back({{"op", "exchange.delete"}, {"vhost", x.vhost}, {"name", x.name}});

@@ -56,6 +56,8 @@ class Shards : public Broker {
   // naming it and the shard count that serves it (its messages are in that shard's
   // directory).
   static Status Prepare(meta::Store& store, const std::string& node, size_t count);
+  // How many shards the durable queues held by shards of `node` need (0 for none).
+  static size_t Needed(const meta::Store& store, const std::string& node);
   // Runs task(engine) on shard i's loop, once its engine exists.
   void Post(size_t i, std::function<void(Broker&)> task);
   // Shard 0's engine, on the node's loop.

@@ -30,7 +30,7 @@ struct Config {
   double disk_free_limit_relative = 0;             // disk_free_limit.relative (x RAM); 0 = absolute
   std::string log_level = "info";                  // log.file.level
   uint64_t queue_page_above = 65536;              // warren.queue_page_above
-  int shards = 1;  // warren.shards: broker event loops
+  int shards = 0;  // warren.shards: broker event loops; 0 = one per usable core
   // AMQP connection settings, with RabbitMQ's names and defaults.
   uint16_t heartbeat = 60;                  // heartbeat, seconds
   uint32_t frame_max = 131072;              // frame_max, bytes (>= 4096)

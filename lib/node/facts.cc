@@ -1,8 +1,10 @@
 #include "node/facts.h"
 
+#include <sched.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "base/version.h"
@@ -39,6 +41,14 @@ uint64_t DiskLimit(const Config& config) {
   return config.disk_free_limit;
 }
 
+unsigned UsableCores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+    return unsigned(CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 json NodeFacts(const NodeEnv& env, const Config& config, std::chrono::seconds uptime,
                const std::set<int>& amqp_ports, const std::string& metadata_dir) {
   utsname u{};
@@ -50,7 +60,7 @@ json NodeFacts(const NodeEnv& env, const Config& config, std::chrono::seconds up
   json watermark = config.memory_high_watermark_absolute > 0
                        ? json{{"absolute", config.memory_high_watermark_absolute}}
                        : json{{"relative", config.memory_high_watermark}};
-  const unsigned cores = std::thread::hardware_concurrency();
+  const unsigned cores = UsableCores();
   return json{
       {"node", env.node.full()},
       {"pid", ::getpid()},

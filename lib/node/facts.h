@@ -21,6 +21,9 @@ uint64_t MemoryLimit(const Config& config);
 // The disk free limit in bytes: absolute, or relative to the host's memory.
 uint64_t DiskLimit(const Config& config);
 
+// The cores this process may run on (its CPU affinity), at least one.
+unsigned UsableCores();
+
 // The facts document; `amqp_ports` are the ports the AMQP listeners are bound to.
 nlohmann::json NodeFacts(const NodeEnv& env, const Config& config,
                          std::chrono::seconds uptime, const std::set<int>& amqp_ports,

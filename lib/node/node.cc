@@ -249,8 +249,13 @@ class NodeImpl : public control::NodeApi {
   json config() const override { return EffectiveSettings(config_); }
 
  private:
-  // warren.shards (docs/amqp.md, "Shards").
-  size_t ShardCount() const { return size_t(config_.shards); }  // 1 to 256, checked
+  // warren.shards (docs/amqp.md, "Shards"): as set (1 to 256, checked), else one per
+  // usable core, and at least as many as hold the node's durable queues.
+  size_t ShardCount() const {
+    if (config_.shards > 0) return size_t(config_.shards);
+    const size_t held = broker::Shards::Needed(*store_, env_.node.full());
+    return std::min<size_t>(256, std::max<size_t>(UsableCores(), held));
+  }
 
   broker::BrokerOptions BrokerOptionsFromConfig() const {
     broker::BrokerOptions o;

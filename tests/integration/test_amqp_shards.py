@@ -151,6 +151,38 @@ def test_fewer_shards_than_hold_durable_queues_refuse_to_start_the_app(node):
     c.close()
 
 
+def test_unset_shard_count_is_one_per_core_and_serves_every_durable_queue(node):
+    # Four shards each hold a durable queue; the node then restarts without
+    # warren.shards. One shard per usable core is the default, but never fewer than
+    # hold durable queues: all four are served, nothing is lost.
+    node.ctl("stop")
+    with open(os.path.join(node.root, "warren.yaml"), "w") as f:
+        f.write("warren.shards: 4\n")
+    node.start()
+    conns = [connect(node) for _ in range(4)]
+    for i, c in enumerate(conns):
+        ch = c.channel()
+        ch.queue_declare(f"d{i}", durable=True)
+        publish(ch, f"d{i}", [f"{i}".encode()])
+        c.close()
+    assert sorted(shard_of(q["pid"]) for q in rows(node, "list_queues", "pid")) == [0, 1, 2, 3]
+    node.ctl("stop")
+    with open(os.path.join(node.root, "warren.yaml"), "w") as f:
+        f.write("")
+    node.start()
+    expected = max(len(os.sched_getaffinity(0)), 4)
+
+    def last_count():
+        said = [line for line in open(node.log_file) if "the broker runs on" in line]
+        return said and f"runs on {expected} shard(s)" in said[-1]
+    assert eventually(last_count)
+    c = connect(node)
+    ch = c.channel()
+    for i in range(4):
+        assert ch.queue_declare(f"d{i}", passive=True).method.message_count == 1
+    c.close()
+
+
 def test_an_exclusive_queue_takes_messages_from_every_shard_and_stays_locked(node):
     owner, other = connect(node), connect(node)
     och, xch = owner.channel(), other.channel()

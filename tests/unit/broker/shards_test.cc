@@ -159,9 +159,13 @@ TEST_CASE("shards: a queue held by one shard is used from another shard's connec
 
   for (auto* c : {a.get(), b.get()}) REQUIRE(c->Call(amqp::ConfirmSelect{}).ok());
 
-  // Declared on shard 0: shard 0 holds it, and shard 1 has its stand-in.
+  // Each connection declares a queue first: its shard holds it, and the connection
+  // stays there (a connection that first uses another shard's queue moves to it).
   Declare(*a, "held-by-0");
   CHECK(node.store().state().queues().at({"/", "held-by-0"}).node == "shards@test");
+  Declare(*b, "held-by-1");
+  CHECK(node.store().state().queues().at({"/", "held-by-1"}).node == "shards@test/1");
+  // Shard 1 uses shard 0's queue through its stand-in.
   CHECK(Declare(*b, "held-by-0", true) == 0);  // passive, answered by shard 0
   for (int i = 0; i < 100; ++i) Publish(*b, "held-by-0", "m" + std::to_string(i));
   AwaitConfirm(*b, 100);  // confirmed by shard 0
@@ -169,9 +173,7 @@ TEST_CASE("shards: a queue held by one shard is used from another shard's connec
   // One client's publishes keep their order across the shards.
   for (int i = 0; i < 100; ++i) REQUIRE(Get(*a, "held-by-0") == "m" + std::to_string(i));
 
-  // Declared on shard 1, through its replica: shard 1 holds it.
-  Declare(*b, "held-by-1");
-  CHECK(node.store().state().queues().at({"/", "held-by-1"}).node == "shards@test/1");
+  // And shard 0 shard 1's.
   Publish(*a, "held-by-1", "to shard 1");
   AwaitConfirm(*a, 1);
   CHECK(Get(*b, "held-by-1") == "to shard 1");

@@ -149,10 +149,10 @@ TEST_CASE("config: AMQP connection settings are read and checked", "[node]") {
     CHECK(shards.status().message() ==
           "setting warren.shards: expected a whole number from 1 to 256, got '0'");
   }
-  SECTION("the broker runs on one shard unless told otherwise") {
+  SECTION("unset, the shard count is left to the node (one per usable core)") {
     auto defaults = LoadConfig("", 5672, "");
     REQUIRE(defaults.ok());
-    CHECK(defaults->shards == 1);
+    CHECK(defaults->shards == 0);  // one per usable core
     auto four = LoadConfig(WriteConfig("four.conf", "warren.shards = 4\n"), 5672, "");
     REQUIRE(four.ok());
     CHECK(four->shards == 4);
