@@ -322,6 +322,36 @@ def test_a_connection_moves_to_the_shard_holding_the_queue_it_uses(node):
     assert eventually(lambda: rows(node, "list_connections", "name") == [])
 
 
+def test_transactions_and_gets_carry_over_a_move_and_exclusive_owners_stay(node):
+    setup = named(node, "setup")
+    sch = setup.channel()
+    sch.queue_declare("txq")
+    home = shard_of(rows(node, "list_queues", "name", "pid")[0]["pid"])
+    movers = [named(node, f"mover{i}") for i in range(2)]  # one lands elsewhere
+    for m in movers:
+        ch = m.channel()
+        ch.tx_select()
+        ch.basic_publish("", "txq", b"uncommitted until commit")  # moves here
+        assert sch.queue_declare("txq", passive=True).method.message_count == 0
+        ch.tx_commit()
+        method, _, body = ch.basic_get("txq", auto_ack=False)
+        assert body == b"uncommitted until commit" and method.delivery_tag == 1
+        ch.tx_commit()  # the get's ack, in the transaction
+    assert {s for n, s in shards_by_name(node).items() if n.startswith("mover")} == {home}
+    assert sch.queue_declare("txq", passive=True).method.message_count == 0
+    # A connection owning an exclusive queue stays with it, whatever it uses next.
+    owners = [named(node, f"owner{i}") for i in range(2)]
+    for o in owners:
+        och = o.channel()
+        mine = och.queue_declare("", exclusive=True).method.queue
+        och.basic_publish("", "txq", b"x")
+        och.basic_publish("", mine, b"mine")
+        assert och.basic_get(mine, auto_ack=True)[2] == b"mine"
+    assert {s for n, s in shards_by_name(node).items() if n.startswith("owner")} == {0, 1}
+    for c in [setup, *movers, *owners]:
+        c.close()
+
+
 def test_a_moved_connection_counts_once_towards_the_limits(node):
     ok(node.ctl("add_user", "mu", "pw"))
     ok(node.ctl("set_permissions", "mu", ".*", ".*", ".*"))
