@@ -1,7 +1,8 @@
 """A node with two shards (warren.shards: 2): connections are handed to the shards in
 turn, a queue is held by the shard of the connection that declared it, and every
 connection uses every queue. Two connections opened one after the other are on
-different shards, whichever shard the first one landed on."""
+different shards, whichever shard the first one landed on; a connection moves to the
+shard holding the queue it first uses, unless it declares that queue itself."""
 import json
 import os
 import struct
