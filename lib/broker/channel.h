@@ -70,7 +70,8 @@ class Channel : public ConsumerSink {
   // that exists.
   std::optional<std::string> HolderUsed(const amqp::Method& m);
   // Nothing of the channel is tied to this shard: no consumers, unacknowledged
-  // deliveries, confirms due, transaction work or publish in progress.
+  // deliveries, confirms due, transaction work or publish in progress, and no direct
+  // reply-to address handed out (a reply consumer whose address nobody has yet moves).
   bool Movable() const;
   ChannelState Save() const;
 
@@ -176,6 +177,8 @@ class Channel : public ConsumerSink {
 
   // Direct reply-to (channel_reply.cc).
   Status ConsumeReplies(const amqp::BasicConsume& m);
+  // Makes this channel's reply address (on this shard) for consumer `tag`.
+  void ListenForReplies(std::string tag);
   bool CancelReplies(const std::string& tag);
   void EndReplies();
   // Rewrites reply_to "amq.rabbitmq.reply-to" to this channel's address; PRECONDITION_FAILED
@@ -184,6 +187,7 @@ class Channel : public ConsumerSink {
   // True when `routing_key` on the default exchange names a reply address (delivered or not).
   bool RouteReply(const Message& m, bool& delivered);
   std::string reply_token_, reply_tag_;
+  bool reply_addressed_ = false;  // a request carried the address out: it must stay valid
 
   bool confirm_ = false;
   uint64_t publish_seq_ = 0;

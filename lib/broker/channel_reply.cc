@@ -25,11 +25,16 @@ Status Channel::ConsumeReplies(const amqp::BasicConsume& m) {
     return Refuse(amqp::kPreconditionFailed, "reply consumer cannot acknowledge");
   if (!reply_tag_.empty())
     return Refuse(amqp::kPreconditionFailed, "reply consumer already set");
-  reply_tag_ = m.consumer_tag.get().empty() ? RandomName("amq.ctag-") : m.consumer_tag.get();
-  reply_token_ = RandomName("") + "~" + conn_.core().options.node_name;
-  conn_.core().reply_channels[reply_token_] = this;
+  ListenForReplies(m.consumer_tag.get().empty() ? RandomName("amq.ctag-") : m.consumer_tag.get());
   if (!m.no_wait) Reply(amqp::BasicConsumeOk{ConsumerTag(reply_tag_)});
   return Status::OK();
+}
+
+void Channel::ListenForReplies(std::string tag) {
+  reply_tag_ = std::move(tag);
+  reply_token_ = RandomName("") + "~" + conn_.core().options.node_name;
+  reply_addressed_ = false;
+  conn_.core().reply_channels[reply_token_] = this;
 }
 
 bool Channel::CancelReplies(const std::string& tag) {
@@ -50,6 +55,7 @@ Status Channel::AddressReplies(amqp::BasicProperties& props) {
   if (reply_token_.empty())
     return Refuse(amqp::kPreconditionFailed, "fast reply consumer does not exist");
   props.reply_to = std::string(kReplyPrefix) + reply_token_;
+  reply_addressed_ = true;
   return Status::OK();
 }
 

@@ -32,17 +32,19 @@ Channel::Channel(Connection& conn, const ChannelState& s) : Channel(conn, Channe
   confirm_ = s.confirm;
   publish_seq_ = s.publish_seq;
   tx_ = s.tx;
+  if (!s.reply_tag.empty()) ListenForReplies(s.reply_tag);
 }
 
 ChannelState Channel::Save() const {
-  return ChannelState{id_.get(), flow_active_,      next_tag_, consumer_prefetch_,
-                      channel_prefetch_, last_queue_, confirm_,  publish_seq_,
-                      tx_};
+  return ChannelState{id_.get(), flow_active_, next_tag_,    consumer_prefetch_,
+                      channel_prefetch_, last_queue_, confirm_, publish_seq_,
+                      tx_,               reply_tag_};
 }
 
 bool Channel::Movable() const {
   return !closing_ && consumers_.empty() && unacked_.empty() && confirms_.size() == 0 &&
-         tx_publishes_.empty() && tx_settles_.empty() && !publishing_ && reply_token_.empty();
+         tx_publishes_.empty() && tx_settles_.empty() && !publishing_ &&
+         (reply_token_.empty() || !reply_addressed_);
 }
 
 std::optional<std::string> Channel::HolderUsed(const amqp::Method& method) {

@@ -31,6 +31,9 @@ struct ChannelState {
   bool confirm = false;
   uint64_t publish_seq = 0;
   bool tx = false;
+  // A direct reply-to consumer whose address no request carried yet: it gets an
+  // address on the new shard.
+  std::string reply_tag;
 };
 
 struct Handover {

@@ -211,6 +211,7 @@ def test_an_exclusive_queue_takes_messages_from_every_shard_and_stays_locked(nod
 def test_direct_reply_to_answers_come_back_from_the_other_shard(node):
     client, server = connect(node), connect(node)
     cch, sch = client.channel(), server.channel()
+    cch.queue_declare("the-clients-own")  # so it stays on its shard
     replies = []
     cch.basic_consume("amq.rabbitmq.reply-to", lambda c, m, p, b: replies.append((p, b)),
                       auto_ack=True)
@@ -237,6 +238,39 @@ def test_direct_reply_to_answers_come_back_from_the_other_shard(node):
     assert sch.queue_declare("rpc", passive=True).method.message_count == 0
     client.close()
     server.close()
+
+
+def test_a_direct_reply_to_client_moves_with_its_reply_consumer_to_the_servers_shard(node):
+    server = named(node, "server")
+    sch = server.channel()
+    sch.queue_declare("rpc")
+    home = shard_of(rows(node, "list_queues", "name", "pid")[0]["pid"])
+    requests = []
+    sch.basic_consume("rpc", lambda c, m, p, b: requests.append((p, b)), auto_ack=True)
+    clients = [named(node, f"client{i}") for i in range(2)]  # one lands elsewhere
+    replies = {i: [] for i in range(2)}
+    for i, c in enumerate(clients):
+        ch = c.channel()
+        ch.basic_consume("amq.rabbitmq.reply-to",
+                         lambda c_, m, p, b, i=i: replies[i].append((p.correlation_id, b)),
+                         auto_ack=True)
+        for n in range(3):
+            ch.basic_publish("", "rpc", f"ping{n}".encode(),
+                             pika.BasicProperties(reply_to="amq.rabbitmq.reply-to",
+                                                  correlation_id=f"{i}.{n}"))
+    pump(server, lambda: len(requests) == 6)
+    # Every address names the server's shard: the clients moved there before their
+    # first request carried it.
+    for p, body in requests:
+        assert p.reply_to.endswith("~" + node.name + ("" if home == 0 else f"/{home}"))
+        sch.basic_publish("", p.reply_to, body.replace(b"ping", b"pong"),
+                          pika.BasicProperties(correlation_id=p.correlation_id))
+    for i, c in enumerate(clients):
+        pump(c, lambda i=i: len(replies[i]) == 3)
+        assert replies[i] == [(f"{i}.{n}", f"pong{n}".encode()) for n in range(3)]
+    assert set(shards_by_name(node).values()) == {home}
+    for c in [server, *clients]:
+        c.close()
 
 
 def test_connection_and_channel_limits_count_every_shard(node):
