@@ -17,7 +17,10 @@ namespace warren::broker {
 bool Shards::Impl::ToShard(size_t i, std::function<void()> task) {
   std::lock_guard lock(mu);
   if (stopping) return false;
-  asio::post(*shards[i]->loop, std::move(task));
+  // Shard 0's loop is the node's, which outlives the shards: a task queued there
+  // must not run once they are gone. The other loops end with the shards.
+  if (i == 0) ToNode(std::move(task));
+  else asio::post(*shards[i]->loop, std::move(task));
   return true;
 }
 
