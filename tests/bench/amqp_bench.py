@@ -7,7 +7,8 @@ run, so the ratios compare like with like on a shared machine.
 
 --shards measures warren once per count given, with warren.shards set to it (without
 it, once, with the node's default). The ratio column compares the
-first warren column with RabbitMQ.
+first warren column with RabbitMQ. The RPC rows use pika (Debian's python3-pika) for
+both client and server, so their figures include Python's own time on both sides.
 
 Not a test: it prints a Markdown table; run it on a quiet machine.
 """
@@ -55,6 +56,58 @@ def parallel_perf(bin_dir, broker, queues, seconds):
             raise RuntimeError(err)
         total += json.loads(out.strip().splitlines()[-1])["receive_rate"]
     return total
+
+
+# An RPC server as the RabbitMQ tutorial writes one, in a process of its own: it
+# answers each request on "b-rpc" to the request's reply_to.
+RPC_SERVER = r"""
+import sys, pika
+c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", int(sys.argv[1])))
+ch = c.channel()
+ch.queue_declare("b-rpc")
+def answer(ch, method, props, body):
+    ch.basic_publish("", props.reply_to, body,
+                     pika.BasicProperties(correlation_id=props.correlation_id))
+ch.basic_consume("b-rpc", answer, auto_ack=True)
+print("ready", flush=True)
+ch.start_consuming()
+"""
+
+
+def rpc_round_trips(broker, calls, direct=False):
+    """Median and p99 (µs) of `calls` sequential request/reply round trips between two
+    pika connections, the client with an exclusive reply queue of its own, or with
+    direct reply-to (amq.rabbitmq.reply-to) when `direct`. On a sharded warren the two
+    connections are accepted one after the other, so they land on different shards;
+    with a reply queue both directions cross between them, with direct reply-to the
+    client moves to the server's shard on its first request."""
+    import pika
+    server = subprocess.Popen([sys.executable, "-c", RPC_SERVER, str(broker.port)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        server.stdout.readline()
+        c = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", broker.port))
+        ch = c.channel()
+        reply = ("amq.rabbitmq.reply-to" if direct
+                 else ch.queue_declare("", exclusive=True).method.queue)
+        answered = []
+        ch.basic_consume(reply, lambda ch, m, p, b: answered.append(p.correlation_id),
+                         auto_ack=True)
+        times = []
+        for i in range(calls):
+            start = time.perf_counter()
+            ch.basic_publish("", "b-rpc", b"request",
+                             pika.BasicProperties(reply_to=reply, correlation_id=str(i)))
+            while not answered:
+                c.process_data_events(time_limit=None)
+            times.append((time.perf_counter() - start) * 1e6)
+            assert answered.pop() == str(i)
+        c.close()
+    finally:
+        server.terminate()
+        server.wait()
+    times.sort()
+    return times[len(times) // 2], times[len(times) * 99 // 100]
 
 
 def idle_connections(broker, n):
@@ -122,6 +175,8 @@ def measure(bin_dir, broker, seconds):
                                    "-u", "b-latency"], seconds)
         out["p99_us"] = r["latency_us"]["p99"]
         out["median_us"] = r["latency_us"]["median"]
+        out["rpc_median_us"], out["rpc_p99_us"] = rpc_round_trips(broker, 3000)
+        out["direct_median_us"], out["direct_p99_us"] = rpc_round_trips(broker, 3000, True)
         out["idle_rss_mb"] = rss_kb(broker.pid) / 1024
         print(f"{broker.name}: {out}", file=sys.stderr, flush=True)
         out["kb_per_idle_connection"] = idle_connections(broker, 1000)
@@ -161,6 +216,12 @@ def main():
              "{:,.0f}"),
             ("latency at 1000 msg/s, median", "median_us", "µs", "{:,.0f}"),
             ("latency at 1000 msg/s, p99", "p99_us", "µs", "{:,.0f}"),
+            ("RPC round trip, pika, exclusive reply queue, median", "rpc_median_us", "µs",
+             "{:,.0f}"),
+            ("same, p99", "rpc_p99_us", "µs", "{:,.0f}"),
+            ("RPC round trip, pika, direct reply-to, median", "direct_median_us", "µs",
+             "{:,.0f}"),
+            ("same, p99", "direct_p99_us", "µs", "{:,.0f}"),
             ("broker CPU per message (auto-ack run)", "cpu_us_per_msg", "µs", "{:.2f}"),
             ("RSS growth per idle connection (1000)", "kb_per_idle_connection", "KB", "{:.1f}"),
             ("RSS after the runs", "idle_rss_mb", "MB", "{:.1f}")]
