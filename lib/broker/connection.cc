@@ -24,9 +24,13 @@ std::pair<uint16_t, uint16_t> MethodIds(const amqp::Method* m) {
 Connection::Connection(Core& core, asio::ip::tcp::socket socket)
     : core_(core),
       socket_(std::move(socket)),
-      channel_max_(core.options.channel_max),
-      frame_max_(core.options.frame_max),
-      heartbeat_timer_(core.io) {}
+      heartbeat_timer_(core.io) {
+  session_.channel_max = core.options.channel_max;
+  session_.frame_max = core.options.frame_max;
+  session_.connected_at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+}
 
 Connection::~Connection() = default;
 
@@ -38,19 +42,19 @@ void Connection::Start() {
     auto addr = remote.address();
     if (addr.is_v6() && addr.to_v6().is_v4_mapped())
       addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
-    loopback_peer_ = addr.is_loopback();
-    peer_ = (addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string()) + ":" +
+    session_.loopback_peer = addr.is_loopback();
+    session_.peer = (addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string()) + ":" +
             std::to_string(remote.port());
   }
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   in_.resize(kMinReadBuffer);
-  log::Debug("accepting AMQP connection from " + peer_);
+  log::Debug("accepting AMQP connection from " + session_.peer);
   // RabbitMQ's handshake_timeout: a client that does not get through to
   // connection.open in time is disconnected.
   heartbeat_timer_.expires_after(std::chrono::milliseconds(core_.options.handshake_timeout_ms));
   heartbeat_timer_.async_wait([self = shared_from_this()](std::error_code e) {
     if (e || self->state_ == State::kRunning || self->state_ == State::kDead) return;
-    log::Warning("closing AMQP connection from " + self->peer_ + ": handshake timeout");
+    log::Warning("closing AMQP connection from " + self->session_.peer + ": handshake timeout");
     self->Shutdown();
   });
   Read();
@@ -69,13 +73,13 @@ void Connection::Read() {
         if (ec) {
           if (self->state_ != State::kDead && self->state_ != State::kClosing &&
               self->state_ != State::kHeader)
-            log::Warning("client unexpectedly closed TCP connection " + self->peer_);
+            log::Warning("client unexpectedly closed TCP connection " + self->session_.peer);
           self->Shutdown();
           return;
         }
         self->in_len_ += n;
-        self->recv_oct_ += n;
-        ++self->recv_cnt_;
+        self->session_.recv_oct += n;
+        ++self->session_.recv_cnt;
         self->received_since_tick_ = true;
         self->Process();
         if (self->CanRead()) self->Read();
@@ -140,9 +144,9 @@ bool Connection::HandleEvents(std::vector<amqp::FrameEvent>& events) {
                                                            : nullptr);
       return true;
     }
-    if (given_back_) {
-      // The connection moves: this event is handled on the shard it moves to.
-      given_back_ = false;
+    if (moving_ && held_.empty()) {
+      // The connection just began moving (MoveFor): this event is handled on the
+      // shard it moves to, and so is the rest.
       HoldFrom(events, i);
       return true;
     }
@@ -167,9 +171,9 @@ void Connection::EndBatch() {
   // an fdatasync covering them is done (Core::CommitMessages).
   core_.CommitMessages();
   for (auto& [id, ch] : channels_) ch->FlushConfirms();
-  if (core_.alarm && published_ && !alarm_blocked_) AlarmChanged();
+  if (core_.alarm && session_.published && !alarm_blocked_) AlarmChanged();
   Flush();
-  MaybeHandOver();
+  if (moving_) MaybeHandOver();
 }
 
 void Connection::Resume(Channel& ch, const Status& error, const amqp::Method* m) {
@@ -244,11 +248,9 @@ Status Connection::HandleConnectionMethod(amqp::Method& m) {
     return OnOpen(*x);
   if (const auto* close = std::get_if<amqp::ConnectionClose>(&m)) {
     if (close->reply_code != amqp::kReplySuccess)
-      log::Warning("client closed AMQP connection " + peer_ + " with " +
+      log::Warning("client closed AMQP connection " + session_.peer + " with " +
                    std::to_string(close->reply_code) + " " + close->reply_text);
-    for (auto& [id, ch] : channels_) ch->Release();
-    channels_.clear();
-    ChannelsClosed();
+    ReleaseChannels();
     Send(ChannelId(0), amqp::ConnectionCloseOk{});
     close_after_write_ = true;
     state_ = State::kClosing;
@@ -256,8 +258,8 @@ Status Connection::HandleConnectionMethod(amqp::Method& m) {
     return Status::OK();
   }
   if (auto* x = std::get_if<amqp::ConnectionUpdateSecret>(&m); x && state_ == State::kRunning) {
-    WARREN_TRY(Authenticate("PLAIN", std::string(1, '\0') + user_ + '\0' + x->new_secret));
-    log::Info("connection " + peer_ + " updated its secret: " + x->reason);
+    WARREN_TRY(Authenticate("PLAIN", std::string(1, '\0') + session_.user + '\0' + x->new_secret));
+    log::Info("connection " + session_.peer + " updated its secret: " + x->reason);
     Send(ChannelId(0), amqp::ConnectionUpdateSecretOk{});
     return Status::OK();
   }
@@ -270,19 +272,25 @@ Status Connection::HandleConnectionMethod(amqp::Method& m) {
 
 // The user's max-channels, over all of the user's connections.
 Status Connection::CheckChannelLimit() {
-  const meta::User* u = core_.store.state().FindUser(user_);
+  const meta::User* u = core_.store.state().FindUser(session_.user);
   const std::optional<int64_t> limit = u ? Core::Limit(u->limits, "max-channels") : std::nullopt;
-  if (!core_.tally->OpenChannel(user_, limit))
-    return Refuse(amqp::kNotAllowed, "number of channels opened for user '" + user_ +
+  if (!core_.tally->OpenChannel(session_.user, limit))
+    return Refuse(amqp::kNotAllowed, "number of channels opened for user '" + session_.user +
                                          "' has reached the maximum allowed user limit of (" +
                                          std::to_string(*limit) + ")");
   ++tallied_channels_;
   return Status::OK();
 }
 
+void Connection::ReleaseChannels() {
+  for (auto& [id, ch] : channels_) ch->Release();
+  channels_.clear();
+  ChannelsClosed();
+}
+
 void Connection::ChannelsClosed() {
   if (int64_t(channels_.size()) >= tallied_channels_) return;
-  core_.tally->ChannelsClosed(user_, tallied_channels_ - int64_t(channels_.size()));
+  core_.tally->ChannelsClosed(session_.user, tallied_channels_ - int64_t(channels_.size()));
   tallied_channels_ = int64_t(channels_.size());
 }
 
@@ -291,10 +299,10 @@ Status Connection::HandleChannelMethod(ChannelId id, amqp::Method& m) {
   if (std::holds_alternative<amqp::ChannelOpen>(m)) {
     if (it != channels_.end())
       return Refuse(amqp::kChannelError, "second 'channel.open' seen");
-    if (channel_max_ != 0 && id.get() > channel_max_)
+    if (session_.channel_max != 0 && id.get() > session_.channel_max)
       return Refuse(amqp::kNotAllowed, "channel " + std::to_string(id.get()) +
                                            " exceeds the negotiated channel_max " +
-                                           std::to_string(channel_max_));
+                                           std::to_string(session_.channel_max));
     WARREN_TRY(CheckChannelLimit());
     channels_.emplace(id.get(), std::make_unique<Channel>(*this, id));
     Send(id, amqp::ChannelOpenOk{});
@@ -328,7 +336,7 @@ Status Connection::ChannelError(Channel& ch, const Status& error, const amqp::Me
   const uint16_t code = amqp::ReplyCodeOf(error).value_or(amqp::kInternalError);
   if (amqp::ReplyCodeClass(code) != amqp::ErrorClass::kSoft) return error;  // closes the connection
   auto [class_id, method_id] = MethodIds(m);
-  log::Warning("channel error on connection " + peer_ + ", channel " +
+  log::Warning("channel error on connection " + session_.peer + ", channel " +
                std::to_string(ch.id().get()) + ": " + error.message());
   ch.Release();
   ch.set_closing();
@@ -343,7 +351,7 @@ void Connection::ConnectionError(const Status& error, const amqp::Method* m) {
   if (!amqp::ReplyCodeOf(error)) text = std::string(amqp::ReplyCodeText(code)) + " - " + text;
   else if (text.rfind(amqp::ReplyCodeText(code), 0) != 0)
     text = std::string(amqp::ReplyCodeText(code)) + " - " + text;
-  log::Error("closing AMQP connection " + peer_ + (user_.empty() ? "" : " (user '" + user_ + "')") +
+  log::Error("closing AMQP connection " + session_.peer + (session_.user.empty() ? "" : " (user '" + session_.user + "')") +
              ": " + text);
   auto [class_id, method_id] = MethodIds(m);
   if (std::exchange(moving_, false)) {
@@ -353,9 +361,7 @@ void Connection::ConnectionError(const Status& error, const amqp::Method* m) {
     held_.clear();
     held_bytes_.clear();
   }
-  for (auto& [id, ch] : channels_) ch->Release();
-  channels_.clear();
-  ChannelsClosed();
+  ReleaseChannels();
   Send(ChannelId(0), amqp::ConnectionClose{code, text, class_id, method_id});
   state_ = State::kClosing;
   Unadmit();
@@ -402,15 +408,15 @@ void Connection::AlarmChanged() {
   if (state_ != State::kRunning) return;
   if (core_.alarm) {
     // RabbitMQ blocks only connections that publish; consumers keep draining queues.
-    if (!published_ || alarm_blocked_) return;
+    if (!session_.published || alarm_blocked_) return;
     alarm_blocked_ = true;
-    if (blocked_notify_) Send(ChannelId(0), amqp::ConnectionBlocked{core_.alarm_reason});
-    log::Info("connection " + peer_ + " blocked: " + core_.alarm_reason);
+    if (session_.blocked_notify) Send(ChannelId(0), amqp::ConnectionBlocked{core_.alarm_reason});
+    log::Info("connection " + session_.peer + " blocked: " + core_.alarm_reason);
   } else {
     if (!alarm_blocked_) return;
     alarm_blocked_ = false;
-    if (blocked_notify_) Send(ChannelId(0), amqp::ConnectionUnblocked{});
-    log::Info("connection " + peer_ + " unblocked");
+    if (session_.blocked_notify) Send(ChannelId(0), amqp::ConnectionUnblocked{});
+    log::Info("connection " + session_.peer + " unblocked");
     if (!reading_ && CanRead()) Read();
   }
   Flush();
@@ -425,7 +431,7 @@ void Connection::Abandon() {
 }
 
 void Connection::Send(ChannelId ch, const amqp::Method& m) {
-  Status s = amqp::WriteMethodFrame(out_, ch, m, frame_max_);
+  Status s = amqp::WriteMethodFrame(out_, ch, m, session_.frame_max);
   if (!s.ok()) log::Error("cannot encode a reply: " + s.message());
 }
 
@@ -443,14 +449,14 @@ void Connection::Flush() {
   writing_ = true;
   sent_since_tick_ = true;
   sending_.swap(out_);
-  send_oct_ += sending_.size();
-  ++send_cnt_;
+  session_.send_oct += sending_.size();
+  ++session_.send_cnt;
   asio::async_write(socket_, asio::buffer(sending_), [self = shared_from_this()](std::error_code ec, size_t) {
     self->writing_ = false;
     const bool was_blocked = self->sending_.size() + self->out_.size() > kWriteHighWater;
     self->sending_.clear();
     if (ec) {
-      log::Warning("cannot write to AMQP connection " + self->peer_ + ": " + ec.message());
+      log::Warning("cannot write to AMQP connection " + self->session_.peer + ": " + ec.message());
       self->Shutdown();
       return;
     }
@@ -476,15 +482,13 @@ void Connection::Shutdown() {
   const bool was_open = state_ == State::kRunning || (vhost_ && state_ == State::kClosing);
   state_ = State::kDead;
   Unadmit();
-  for (auto& [id, ch] : channels_) ch->Release();
-  channels_.clear();
-  ChannelsClosed();
+  ReleaseChannels();
   if (vhost_) vhost_->OwnerGone(this);
   core_.connections.erase(this);
   if (was_open) {
     ++core_.counters.connections_closed;
-    core_.Emit(plugin::EventKind::kConnectionClosed, vhost_ ? vhost_->name() : "", peer_, user_);
-    log::Info("closing AMQP connection " + peer_ + " (user '" + user_ + "')");
+    core_.Emit(plugin::EventKind::kConnectionClosed, vhost_ ? vhost_->name() : "", session_.peer, session_.user);
+    log::Info("closing AMQP connection " + session_.peer + " (user '" + session_.user + "')");
   }
   heartbeat_timer_.cancel();
   std::error_code ec;
@@ -494,9 +498,9 @@ void Connection::Shutdown() {
 
 void Connection::StartHeartbeats() {
   heartbeat_timer_.cancel();
-  if (heartbeat_ == 0) return;
+  if (session_.heartbeat == 0) return;
   // Two ticks per heartbeat interval: one sends, two silent intervals time out.
-  heartbeat_timer_.expires_after(std::chrono::milliseconds(heartbeat_ * 500));
+  heartbeat_timer_.expires_after(std::chrono::milliseconds(session_.heartbeat * 500));
   heartbeat_timer_.async_wait([self = shared_from_this()](std::error_code e) {
     if (!e && self->state_ != State::kDead) self->OnHeartbeatTick();
   });
@@ -511,8 +515,8 @@ void Connection::OnHeartbeatTick() {
   missed_ticks_ = received_since_tick_ ? 0 : missed_ticks_ + 1;
   received_since_tick_ = false;
   if (missed_ticks_ >= 4) {
-    log::Error("closing AMQP connection " + peer_ + ": missed heartbeats from client, timeout: " +
-               std::to_string(heartbeat_) + "s");
+    log::Error("closing AMQP connection " + session_.peer + ": missed heartbeats from client, timeout: " +
+               std::to_string(session_.heartbeat) + "s");
     Shutdown();
     return;
   }

@@ -45,12 +45,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // For channels.
   std::string& out() { return out_; }
-  uint32_t frame_max() const { return frame_max_; }
+  uint32_t frame_max() const { return session_.frame_max; }
   Core& core() { return core_; }
   Vhost& vhost() { return *vhost_; }
-  const std::string& user() const { return user_; }
+  const std::string& user() const { return session_.user; }
   const void* owner() const { return this; }
-  bool cancel_notify() const { return cancel_notify_; }
+  bool cancel_notify() const { return session_.cancel_notify; }
   // Output is piling up faster than the client reads it: deliveries wait.
   bool write_blocked() const { return out_.size() + sending_.size() > kWriteHighWater; }
   void ScheduleFlush();
@@ -60,7 +60,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void AlarmChanged();
   // A message was published whole: during an alarm the connection is blocked once the
   // current batch has been handled.
-  void NotePublished() { published_ = true; }
+  void NotePublished() { session_.published = true; }
   // Flow control: a publish landed in `q`, whose consumers are not keeping up; the
   // connection stops reading until the queue has drained (RabbitMQ's credit flow).
   void ThrottleOn(Queue& q);
@@ -92,16 +92,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
   uint64_t serial() const { return serial_; }
   const asio::ip::tcp::endpoint& local_endpoint() const { return local_; }
   const asio::ip::tcp::endpoint& remote_endpoint() const { return remote_; }
-  int64_t connected_at() const { return connected_at_; }  // ms since the epoch
+  int64_t connected_at() const { return session_.connected_at; }  // ms since the epoch
   const Vhost* vhost_or_null() const { return vhost_; }
-  const amqp::FieldTable& client_properties() const { return client_properties_; }
-  const std::string& auth_mechanism() const { return auth_mechanism_; }
-  uint16_t channel_max() const { return channel_max_; }
-  uint16_t heartbeat() const { return heartbeat_; }
-  uint64_t recv_oct() const { return recv_oct_; }
-  uint64_t recv_cnt() const { return recv_cnt_; }
-  uint64_t send_oct() const { return send_oct_; }
-  uint64_t send_cnt() const { return send_cnt_; }
+  const amqp::FieldTable& client_properties() const { return session_.client_properties; }
+  const std::string& auth_mechanism() const { return session_.auth_mechanism; }
+  uint16_t channel_max() const { return session_.channel_max; }
+  uint16_t heartbeat() const { return session_.heartbeat; }
+  uint64_t recv_oct() const { return session_.recv_oct; }
+  uint64_t recv_cnt() const { return session_.recv_cnt; }
+  uint64_t send_oct() const { return session_.send_oct; }
+  uint64_t send_cnt() const { return session_.send_cnt; }
   size_t send_pend() const { return out_.size() + sending_.size(); }
   // RabbitMQ's connection states: starting, tuning, opening, running, flow, closing, closed.
   const char* state_name() const {
@@ -151,6 +151,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Unadmit();
   Status CheckChannelLimit();
   void ChannelsClosed();  // after channels_ lost some
+  // Requeues every channel's unacknowledged deliveries and closes them all (the
+  // connection closing).
+  void ReleaseChannels();
   Status Authenticate(const std::string& mechanism, const std::string& response);
   Status LoadGrants();
 
@@ -171,8 +174,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   Core& core_;
   asio::ip::tcp::socket socket_;
-  std::string peer_;
-  bool loopback_peer_ = false;
   State state_ = State::kHeader;
 
   std::vector<char> in_;
@@ -190,33 +191,26 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool flush_posted_ = false;
   bool close_after_write_ = false;
 
-  uint16_t channel_max_;
-  uint32_t frame_max_;
-  uint16_t heartbeat_ = 0;
+  Session session_;  // the client, what the handshake settled, the traffic (handover.h)
+
   asio::steady_timer heartbeat_timer_;
   bool received_since_tick_ = false;
   bool sent_since_tick_ = false;
   int missed_ticks_ = 0;
 
-  std::string user_;
   Vhost* vhost_ = nullptr;
   std::optional<Grants> grants_;  // set once the connection is open
   std::unordered_set<std::string> granted_[3];  // names already checked, by Access
   bool throttled_ = false;
-  bool published_ = false;       // a basic.publish was seen: alarms block this connection
   bool alarm_blocked_ = false;   // not read while a resource alarm is on
   uint64_t grants_revision_ = ~uint64_t(0);
   std::optional<std::string> admitted_vhost_;  // counted as running there
   int64_t tallied_channels_ = 0;
-  bool cancel_notify_ = false;
-  bool auth_failure_close_ = false;
-  bool blocked_notify_ = false;
 
   std::map<uint16_t, std::unique_ptr<Channel>> channels_;
 
   bool placed_ = false;         // on the shard it stays on (handover.h)
   bool moving_ = false;         // handing over to move_to_ once the output is out
-  bool given_back_ = false;     // the event being handled is to be held
   std::string move_to_;
   std::optional<Status> input_error_;  // a decoding error found while moving
 
@@ -228,12 +222,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const uint64_t serial_ = NextSerial();
   const asio::ip::tcp::endpoint local_ = EndpointOf(socket_, true);
   const asio::ip::tcp::endpoint remote_ = EndpointOf(socket_, false);
-  int64_t connected_at_ = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    std::chrono::system_clock::now().time_since_epoch())
-                                    .count();
-  amqp::FieldTable client_properties_;
-  std::string auth_mechanism_;
-  uint64_t recv_oct_ = 0, recv_cnt_ = 0, send_oct_ = 0, send_cnt_ = 0;
 };
 
 }  // namespace warren::broker

@@ -91,10 +91,9 @@ bool Connection::MoveFor(Channel& ch, const amqp::Method& m) {
     return false;
   for (const auto& [id, c] : channels_)
     if (!c->Movable()) return false;
-  moving_ = true;
+  moving_ = true;  // `m` is held first (HandleEvents), then the input after it
   move_to_ = *holder;
-  given_back_ = true;
-  suspended_ = true;  // later input is held too
+  suspended_ = true;
   return true;
 }
 
@@ -106,25 +105,9 @@ void Connection::MaybeHandOver() {
 void Connection::HandOver() {
   auto self = shared_from_this();  // the registry below may hold the last reference
   auto h = std::make_shared<Handover>();
-  h->peer = peer_;
-  h->loopback_peer = loopback_peer_;
-  h->connected_at = connected_at_;
-  h->user = user_;
+  h->session = session_;
   h->vhost = vhost_->name();
-  h->auth_mechanism = auth_mechanism_;
-  h->client_properties = client_properties_;
-  h->channel_max = channel_max_;
-  h->frame_max = frame_max_;
-  h->heartbeat = heartbeat_;
-  h->cancel_notify = cancel_notify_;
-  h->auth_failure_close = auth_failure_close_;
-  h->blocked_notify = blocked_notify_;
-  h->published = published_;
   h->tallied_channels = tallied_channels_;
-  h->recv_oct = recv_oct_;
-  h->recv_cnt = recv_cnt_;
-  h->send_oct = send_oct_;
-  h->send_cnt = send_cnt_;
   for (const auto& [id, ch] : channels_) h->channels.push_back(ch->Save());
   h->held = std::move(held_);  // their bytes stay where they are: a deque's move keeps them
   h->held_bytes = std::move(held_bytes_);
@@ -136,7 +119,7 @@ void Connection::HandOver() {
   std::error_code ec;
   h->fd = socket_.release(ec);
   if (ec) {
-    log::Warning("cannot move AMQP connection " + peer_ + " to " + move_to_ + ": " + ec.message());
+    log::Warning("cannot move AMQP connection " + session_.peer + " to " + move_to_ + ": " + ec.message());
     moving_ = false;
     Shutdown();
     return;
@@ -148,29 +131,13 @@ void Connection::HandOver() {
   state_ = State::kDead;
   heartbeat_timer_.cancel();
   core_.connections.erase(this);
-  log::Debug("AMQP connection " + peer_ + " moves to " + move_to_ + ", which holds its queues");
+  log::Debug("AMQP connection " + session_.peer + " moves to " + move_to_ + ", which holds its queues");
   core_.options.hand_over(move_to_, std::move(h));
 }
 
 void Connection::Adopt(Handover& h) {
   core_.connections.emplace(this, shared_from_this());
-  peer_ = h.peer;
-  loopback_peer_ = h.loopback_peer;
-  connected_at_ = h.connected_at;
-  user_ = h.user;
-  auth_mechanism_ = h.auth_mechanism;
-  client_properties_ = h.client_properties;
-  channel_max_ = h.channel_max;
-  frame_max_ = h.frame_max;
-  heartbeat_ = h.heartbeat;
-  cancel_notify_ = h.cancel_notify;
-  auth_failure_close_ = h.auth_failure_close;
-  blocked_notify_ = h.blocked_notify;
-  published_ = h.published;
-  recv_oct_ = h.recv_oct;
-  recv_cnt_ = h.recv_cnt;
-  send_oct_ = h.send_oct;
-  send_cnt_ = h.send_cnt;
+  session_ = h.session;
   admitted_vhost_ = h.vhost;
   tallied_channels_ = h.tallied_channels;
   placed_ = true;
@@ -184,7 +151,6 @@ void Connection::Adopt(Handover& h) {
   vhost_ = core_.FindVhost(h.vhost);
   if (!vhost_) {
     // Deleted while the connection moved.
-    vhost_ = nullptr;
     ConnectionError(Refuse(amqp::kConnectionForced, "vhost '" + h.vhost + "' is deleted"), nullptr);
     Flush();
     Read();

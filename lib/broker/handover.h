@@ -36,23 +36,30 @@ struct ChannelState {
   std::string reply_tag;
 };
 
-struct Handover {
-  int fd = -1;  // the client's socket; closed with the handover unless taken
-  bool v6 = false;
-  std::string peer;
+// What a client connection learned of its client and has counted since it was
+// accepted: the peer, what the handshake settled, the traffic. A connection keeps it as
+// one, so a move takes all of it.
+struct Session {
+  std::string peer;  // "address:port", as logs and listings name the connection
   bool loopback_peer = false;
-  int64_t connected_at = 0;
-  // The handshake's outcome.
-  std::string user, vhost, auth_mechanism;
+  int64_t connected_at = 0;  // ms since the epoch
+  std::string user, auth_mechanism;
   amqp::FieldTable client_properties;
   uint16_t channel_max = 0;
   uint32_t frame_max = 0;
-  uint16_t heartbeat = 0;
+  uint16_t heartbeat = 0;  // seconds; 0: none
+  // The client's capabilities.
   bool cancel_notify = false, auth_failure_close = false, blocked_notify = false;
-  bool published = false;
+  bool published = false;  // a basic.publish was seen: alarms block this connection
+  uint64_t recv_oct = 0, recv_cnt = 0, send_oct = 0, send_cnt = 0;
+};
+
+struct Handover {
+  int fd = -1;  // the client's socket; closed with the handover unless taken
+  Session session;
+  std::string vhost;
   // The connection stays counted in its vhost's and user's limits, and its channels.
   int64_t tallied_channels = 0;
-  uint64_t recv_oct = 0, recv_cnt = 0, send_oct = 0, send_cnt = 0;
   std::vector<ChannelState> channels;
   // Input: decoded events not handled yet (body bytes in `held_bytes`), the decoder's
   // state (a content half received), the bytes of a partial frame, and the error the

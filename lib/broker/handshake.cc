@@ -86,29 +86,29 @@ Status Connection::Authenticate(const std::string& mechanism, const std::string&
   std::string why;
   if (!u || !auth::CheckPassword(u->hashing_algorithm, u->password_hash, password)) {
     why = password.empty() ? auth::BlankPasswordRefused(user) : auth::InvalidCredentials(user);
-  } else if (!loopback_peer_ && std::find(core_.options.loopback_users.begin(),
+  } else if (!session_.loopback_peer && std::find(core_.options.loopback_users.begin(),
                                           core_.options.loopback_users.end(),
                                           user) != core_.options.loopback_users.end()) {
     why = "user '" + user + "' can only connect via localhost";
   }
   if (!why.empty()) {
-    log::Error(mechanism + " login refused for connection " + peer_ + ": " + why);
+    log::Error(mechanism + " login refused for connection " + session_.peer + ": " + why);
     return Refuse(amqp::kAccessRefused, "Login was refused using authentication mechanism " +
                                             mechanism + ". For details see the broker logfile.");
   }
-  user_ = user;
+  session_.user = user;
   return Status::OK();
 }
 
 Status Connection::OnStartOk(amqp::ConnectionStartOk& m) {
-  cancel_notify_ = Capability(m.client_properties, "consumer_cancel_notify");
-  auth_failure_close_ = Capability(m.client_properties, "authentication_failure_close");
-  blocked_notify_ = Capability(m.client_properties, "connection.blocked");
-  client_properties_ = m.client_properties;
-  auth_mechanism_ = m.mechanism;
+  session_.cancel_notify = Capability(m.client_properties, "consumer_cancel_notify");
+  session_.auth_failure_close = Capability(m.client_properties, "authentication_failure_close");
+  session_.blocked_notify = Capability(m.client_properties, "connection.blocked");
+  session_.client_properties = m.client_properties;
+  session_.auth_mechanism = m.mechanism;
   Status s = Authenticate(m.mechanism, m.response);
   if (!s.ok()) {
-    if (amqp::ReplyCodeOf(s) == amqp::kAccessRefused && !auth_failure_close_) {
+    if (amqp::ReplyCodeOf(s) == amqp::kAccessRefused && !session_.auth_failure_close) {
       // A client that did not ask for authentication_failure_close gets the socket closed.
       Shutdown();
       return Status::OK();
@@ -116,7 +116,7 @@ Status Connection::OnStartOk(amqp::ConnectionStartOk& m) {
     return s;
   }
   state_ = State::kTuneOk;
-  Send(ChannelId(0), amqp::ConnectionTune{channel_max_, frame_max_, core_.options.heartbeat});
+  Send(ChannelId(0), amqp::ConnectionTune{session_.channel_max, session_.frame_max, core_.options.heartbeat});
   return Status::OK();
 }
 
@@ -124,16 +124,16 @@ Status Connection::OnTuneOk(const amqp::ConnectionTuneOk& m) {
   if (m.frame_max != 0 && m.frame_max < amqp::kFrameMinSize)
     return Refuse(amqp::kNotAllowed, "frame_max=" + std::to_string(m.frame_max) + " < " +
                                          std::to_string(amqp::kFrameMinSize) + " min size");
-  if (m.frame_max > frame_max_ || (m.frame_max == 0 && frame_max_ != 0))
+  if (m.frame_max > session_.frame_max || (m.frame_max == 0 && session_.frame_max != 0))
     return Refuse(amqp::kNotAllowed, "frame_max=" + std::to_string(m.frame_max) + " > " +
-                                         std::to_string(frame_max_) + " max size");
-  if (m.channel_max > channel_max_ || (m.channel_max == 0 && channel_max_ != 0))
+                                         std::to_string(session_.frame_max) + " max size");
+  if (m.channel_max > session_.channel_max || (m.channel_max == 0 && session_.channel_max != 0))
     return Refuse(amqp::kNotAllowed, "channel_max=" + std::to_string(m.channel_max) + " > " +
-                                         std::to_string(channel_max_) + " max");
-  frame_max_ = m.frame_max;
-  channel_max_ = m.channel_max;
-  heartbeat_ = m.heartbeat;
-  decoder_.set_frame_max(frame_max_);
+                                         std::to_string(session_.channel_max) + " max");
+  session_.frame_max = m.frame_max;
+  session_.channel_max = m.channel_max;
+  session_.heartbeat = m.heartbeat;
+  decoder_.set_frame_max(session_.frame_max);
   state_ = State::kOpen;
   return Status::OK();
 }
@@ -143,15 +143,15 @@ Status Connection::OnTuneOk(const amqp::ConnectionTuneOk& m) {
 Status Connection::Admit(const std::string& vhost) {
   const meta::State& st = core_.store.state();
   const auto vhost_limit = Core::Limit(st.FindVhost(vhost)->limits, "max-connections");
-  const meta::User* u = st.FindUser(user_);
+  const meta::User* u = st.FindUser(session_.user);
   const auto user_limit = u ? Core::Limit(u->limits, "max-connections") : std::nullopt;
-  switch (core_.tally->AdmitConnection(vhost, user_, vhost_limit, user_limit)) {
+  switch (core_.tally->AdmitConnection(vhost, session_.user, vhost_limit, user_limit)) {
     case Tally::Admitted::kVhostFull:
       return Refuse(amqp::kNotAllowed, "access to vhost '" + vhost + "' refused for user '" +
-                                           user_ + "': connection limit (" +
+                                           session_.user + "': connection limit (" +
                                            std::to_string(*vhost_limit) + ") is reached");
     case Tally::Admitted::kUserFull:
-      return Refuse(amqp::kNotAllowed, "Connection refused for user '" + user_ +
+      return Refuse(amqp::kNotAllowed, "Connection refused for user '" + session_.user +
                                            "': user connection limit (" +
                                            std::to_string(*user_limit) + ") is reached");
     case Tally::Admitted::kYes:
@@ -163,7 +163,7 @@ Status Connection::Admit(const std::string& vhost) {
 
 void Connection::Unadmit() {
   if (!admitted_vhost_) return;
-  core_.tally->ConnectionGone(*admitted_vhost_, user_);
+  core_.tally->ConnectionGone(*admitted_vhost_, session_.user);
   admitted_vhost_.reset();
 }
 
@@ -171,9 +171,9 @@ Status Connection::OnOpen(const amqp::ConnectionOpen& m) {
   const std::string& name = m.virtual_host.get();
   const meta::State& st = core_.store.state();
   if (!st.FindVhost(name)) return Refuse(amqp::kNotAllowed, "vhost " + name + " not found");
-  if (!st.permissions().count({user_, name}))
+  if (!st.permissions().count({session_.user, name}))
     return Refuse(amqp::kNotAllowed,
-                  "access to vhost '" + name + "' refused for user '" + user_ + "'");
+                  "access to vhost '" + name + "' refused for user '" + session_.user + "'");
   Vhost* vhost = core_.FindVhost(name);
   if (!vhost) return Refuse(amqp::kNotAllowed, "vhost " + name + " not found");
   WARREN_TRY(Admit(name));
@@ -184,9 +184,9 @@ Status Connection::OnOpen(const amqp::ConnectionOpen& m) {
   }
   state_ = State::kRunning;
   ++core_.counters.connections_opened;
-  core_.Emit(plugin::EventKind::kConnectionOpened, name, peer_, user_);
+  core_.Emit(plugin::EventKind::kConnectionOpened, name, session_.peer, session_.user);
   Send(ChannelId(0), amqp::ConnectionOpenOk{});
-  log::Info("connection " + peer_ + ": user '" + user_ + "' authenticated and granted access to vhost '" +
+  log::Info("connection " + session_.peer + ": user '" + session_.user + "' authenticated and granted access to vhost '" +
             name + "'");
   StartHeartbeats();
   return Status::OK();
@@ -197,7 +197,7 @@ Status Connection::LoadGrants() {
   grants_revision_ = core_.store.revision();
   for (auto& g : granted_) g.clear();
   const std::string& vhost = vhost_->name();
-  auto it = st.permissions().find({user_, vhost});
+  auto it = st.permissions().find({session_.user, vhost});
   if (it == st.permissions().end()) {
     grants_ = Grants{CompileOrNothing(""), CompileOrNothing(""), CompileOrNothing(""), {}};
     return Status::OK();
@@ -206,9 +206,9 @@ Status Connection::LoadGrants() {
                    CompileOrNothing(it->second.read), {}};
   for (const auto& [key, tp] : st.topic_permissions()) {
     const auto& [user, vh, exchange] = key;
-    if (user != user_ || vh != vhost) continue;
-    grants_->topics.emplace(exchange, std::make_pair(CompileOrNothing(auth::ExpandTopicVariables(tp.write, user_, vhost)),
-                                                    CompileOrNothing(auth::ExpandTopicVariables(tp.read, user_, vhost))));
+    if (user != session_.user || vh != vhost) continue;
+    grants_->topics.emplace(exchange, std::make_pair(CompileOrNothing(auth::ExpandTopicVariables(tp.write, session_.user, vhost)),
+                                                    CompileOrNothing(auth::ExpandTopicVariables(tp.read, session_.user, vhost))));
   }
   return Status::OK();
 }
@@ -227,7 +227,7 @@ Status Connection::Check(Access access, const char* kind, const std::string& nam
     return Status::OK();
   }
   return Refuse(amqp::kAccessRefused, "access to " + ResourceName(kind, name, vhost_->name()) +
-                                          " refused for user '" + user_ + "'");
+                                          " refused for user '" + session_.user + "'");
 }
 
 Status Connection::CheckTopic(Access access, const std::string& exchange, const std::string& key) {
@@ -239,7 +239,7 @@ Status Connection::CheckTopic(Access access, const std::string& exchange, const 
   return Refuse(amqp::kAccessRefused, std::string(access == Access::kWrite ? "write" : "read") +
                                           " access to topic '" + key + "' in exchange '" +
                                           exchange + "' in vhost '" + vhost_->name() +
-                                          "' refused for user '" + user_ + "'");
+                                          "' refused for user '" + session_.user + "'");
 }
 
 }  // namespace warren::broker

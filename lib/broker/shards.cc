@@ -24,6 +24,15 @@ bool Shards::Impl::ToShard(size_t i, std::function<void()> task) {
   return true;
 }
 
+void Shards::Impl::GiveSocket(size_t i, int fd, std::function<void(Broker&, int)> use) {
+  Shard* sh = shards[i].get();
+  if (!ToShard(i, [sh, fd, use = std::move(use)] {
+        if (sh->engine) use(*sh->engine, fd);
+        else ::close(fd);
+      }))
+    ::close(fd);
+}
+
 void Shards::Impl::ToNode(std::function<void()> task) {
   asio::post(io, [alive = std::weak_ptr<bool>(alive), task = std::move(task)] {
     if (!alive.expired()) task();
@@ -194,11 +203,7 @@ BrokerOptions Shards::Impl::OptionsFor(size_t i) {
       const std::string why = std::string("socketpair: ") + std::strerror(errno);
       return asio::post(*shards[i]->loop, [done = std::move(done), why] { done(-1, why); });
     }
-    const bool posted = ToShard(*j, [this, j = *j, self, fd = fds[1]] {
-      if (shards[j]->engine) shards[j]->engine->AcceptPeer(self, fd);
-      else ::close(fd);
-    });
-    if (!posted) ::close(fds[1]);
+    GiveSocket(*j, fds[1], [self](Broker& b, int fd) { b.AcceptPeer(self, fd); });
     asio::post(*shards[i]->loop, [done = std::move(done), fd = fds[0]] { done(fd, ""); });
   };
   return o;
@@ -322,12 +327,7 @@ void Shards::Accept(int fd) {
   Impl& m = *impl_;
   const size_t i = m.next++ % m.shards.size();
   if (i == 0) return first().Accept(fd);
-  Shard* sh = m.shards[i].get();
-  if (!m.ToShard(i, [sh, fd] {
-        if (sh->engine) sh->engine->Accept(fd);
-        else ::close(fd);
-      }))
-    ::close(fd);
+  m.GiveSocket(i, fd, [](Broker& b, int fd) { b.Accept(fd); });
 }
 
 }  // namespace warren::broker

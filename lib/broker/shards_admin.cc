@@ -39,12 +39,7 @@ void Shards::AcceptPeer(const std::string& from, const std::string& to, int fd) 
     ::close(fd);
     return;
   }
-  Shard* sh = impl_->shards[*j].get();
-  if (!impl_->ToShard(*j, [sh, from, fd] {
-        if (sh->engine) sh->engine->AcceptPeer(from, fd);
-        else ::close(fd);
-      }))
-    ::close(fd);
+  impl_->GiveSocket(*j, fd, [from](Broker& b, int fd) { b.AcceptPeer(from, fd); });
 }
 
 void Shards::CutPeers(const std::set<std::string>& nodes) {

@@ -80,6 +80,9 @@ struct Shards::Impl {
 
   // Runs `task` on shard i's loop unless the shards are stopping; whether it will run.
   bool ToShard(size_t i, std::function<void()> task);
+  // Hands socket `fd` to shard i's engine with use(engine, fd), on the shard's loop;
+  // the socket is closed if the shard or its engine is gone.
+  void GiveSocket(size_t i, int fd, std::function<void(Broker&, int)> use);
   // Runs `task` on the node's loop while the shards exist.
   void ToNode(std::function<void()> task);
   // From shard threads: a change made on the node's loop, waited for.

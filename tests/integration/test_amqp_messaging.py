@@ -4,13 +4,12 @@ confirms and returns, transactions, consumer cancel notification, and what a clo
 channel or connection gives back."""
 import os
 import sys
-import time
 
 import pika
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from amqp_fixture import ch, conn, connect, drain, node, pump  # noqa: E402,F401
+from amqp_fixture import ch, conn, connect, drain, get_when_there, node, pump  # noqa: E402,F401
 
 
 def test_properties_and_headers_round_trip(ch):
@@ -210,12 +209,7 @@ def test_direct_reply_to(node):
     sch.queue_declare("rpc.requests", exclusive=True)
     cch.basic_publish("", "rpc.requests", b"ping",
                       pika.BasicProperties(reply_to="amq.rabbitmq.reply-to", correlation_id="c1"))
-    method, props, body = (None, None, None)
-    for _ in range(50):
-        method, props, body = sch.basic_get("rpc.requests", auto_ack=True)
-        if method:
-            break
-        time.sleep(0.02)
+    method, props, body = get_when_there(sch, "rpc.requests")
     assert props.reply_to.startswith("amq.rabbitmq.reply-to.")
     sch.basic_publish("", props.reply_to, b"pong", pika.BasicProperties(correlation_id="c1"))
     pump(client, lambda: replies)

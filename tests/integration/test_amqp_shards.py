@@ -13,8 +13,8 @@ import pika
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from amqp_fixture import (connect, eventually, frame, longstr, method, pump,  # noqa: E402
-                          raw_connect, read_frame, shortstr, table)
+from amqp_fixture import (connect, eventually, frame, get_when_there, longstr,  # noqa: E402
+                          method, pump, raw_connect, read_frame, shortstr, table)
 from warren_node import Node  # noqa: E402
 
 
@@ -43,10 +43,10 @@ def publish(ch, queue, bodies):
 
 def drain(ch, queue, n):
     got = []
-    for method, _, body in ch.consume(queue, inactivity_timeout=10):
-        assert method is not None, f"only {len(got)} of {n} messages came"
+    for delivery, _, body in ch.consume(queue, inactivity_timeout=10):
+        assert delivery is not None, f"only {len(got)} of {n} messages came"
         got.append(body)
-        ch.basic_ack(method.delivery_tag)
+        ch.basic_ack(delivery.delivery_tag)
         if len(got) == n:
             break
     ch.cancel()
@@ -221,12 +221,7 @@ def test_direct_reply_to_answers_come_back_from_the_other_shard(node):
                           pika.BasicProperties(reply_to="amq.rabbitmq.reply-to", correlation_id=str(i)))
     # The address names the client's shard; the server's shard sends the replies there.
     for _ in range(3):
-        method = None
-        for _ in range(100):
-            method, props, body = sch.basic_get("rpc", auto_ack=True)
-            if method:
-                break
-            server.sleep(0.01)
+        method, props, body = get_when_there(sch, "rpc")
         assert props.reply_to.startswith("amq.rabbitmq.reply-to.")
         sch.basic_publish("", props.reply_to, body.replace(b"ping", b"pong"),
                           pika.BasicProperties(correlation_id=props.correlation_id))

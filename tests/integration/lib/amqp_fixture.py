@@ -69,6 +69,17 @@ def pump(conn, done, timeout=5):
         conn.process_data_events(time_limit=0.05)
 
 
+def get_when_there(channel, queue, timeout=2):
+    """basic.get (auto-ack) of `queue` until a message is there: (method, props, body),
+    or (None, None, None) after `timeout` seconds."""
+    deadline = time.time() + timeout
+    while True:
+        method, props, body = channel.basic_get(queue, auto_ack=True)
+        if method or time.time() >= deadline:
+            return method, props, body
+        channel.connection.sleep(0.01)
+
+
 def eventually(check, timeout=5):
     """Polls `check()` until it is true (then returns) or `timeout` seconds pass."""
     deadline = time.time() + timeout
